@@ -1,0 +1,54 @@
+/*---------------------------------------------------------------------------*\
+  pinnFoam core: Adam.hpp
+
+  Description
+      Adam optimiser: configuration, learning-rate schedule, state, and the
+      element update written once for the CPU and CUDA backends.
+\*---------------------------------------------------------------------------*/
+#pragma once
+
+#include "pinn/config.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace pinn
+{
+
+struct AdamConfig
+{
+    double lr = 1e-3;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    //- Exponential decay lr*decayRate^(t/decaySteps); decayRate 1: constant
+    double decayRate = 1.0;
+    double decaySteps = 1000.0;
+
+    //- Learning rate of step t (t counts from 1)
+    double learningRate(std::int64_t t) const;
+};
+
+template<class Real>
+struct AdamState
+{
+    std::vector<Real> m, v;
+    std::int64_t step = 0;  //- number of updates done
+};
+
+//- One element of an Adam update; bc1 = 1 - beta1^t, bc2 = 1 - beta2^t
+template<class R>
+PINN_HD void adamUpdate
+(
+    R& p, R& m, R& v, R g,
+    R lr, R beta1, R beta2, R eps, R bc1, R bc2
+)
+{
+    m = beta1*m + (R(1) - beta1)*g;
+    v = beta2*v + (R(1) - beta2)*g*g;
+    const R mh = m/bc1;
+    const R vh = v/bc2;
+    p -= lr*mh/(math::sqrtR(vh) + eps);
+}
+
+} // namespace pinn

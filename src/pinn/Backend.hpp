@@ -1,0 +1,137 @@
+/*---------------------------------------------------------------------------*\
+  pinnFoam core: Backend.hpp
+
+  Description
+      The interface that the CPU and CUDA backends implement: collocation
+      data in, loss and gradient, Adam steps, evaluation at points.
+
+      Loss (weights are absolute: a mean has its 1/N folded in):
+          L = sum_p w_p sum_e r_e(p)^2  +  sum_b w_b r_b^2
+      over interior points p (equations e) and boundary entries b.
+
+      All host pointers are host memory; a device backend copies as needed.
+\*---------------------------------------------------------------------------*/
+#pragma once
+
+#include "pinn/Network.hpp"
+#include "pinn/pde.hpp"
+#include "pinn/Adam.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pinn
+{
+
+//- The network and the equations it is trained for
+struct Problem
+{
+    NetworkSpec net;
+    PdeSpec pde;
+    int nBoundaryGroups = 1;    //- boundary loss is reported per group (patch)
+};
+
+//- Interior collocation points
+template<class Real>
+struct InteriorSet
+{
+    std::vector<Real> x;        //- n*D coordinates, point-major
+    std::vector<Real> w;        //- n weights
+    idx size(int D) const { return idx(x.size())/D; }
+};
+
+//- Boundary entries: one residual alpha*u_c + beta*dn(u_c) - g each
+template<class Real>
+struct BoundarySet
+{
+    std::vector<Real> x;        //- n*D
+    std::vector<Real> normal;   //- n*D, outward unit normals
+    std::vector<Real> alpha, beta, g, w;
+    std::vector<int> component; //- output component c
+    std::vector<int> group;     //- reporting group (patch) in [0, nBoundaryGroups)
+    idx size() const { return idx(alpha.size()); }
+};
+
+//- Loss terms of one evaluation
+struct LossTerms
+{
+    double total = 0;
+    std::vector<double> pde;    //- per equation
+    std::vector<double> bc;     //- per boundary group
+};
+
+//- Device memory statistics (zero for the CPU backend)
+struct MemoryStats
+{
+    std::size_t poolBytes = 0;      //- arena size
+    std::size_t inUse = 0;          //- bytes handed out now
+    std::size_t peak = 0;           //- high-water mark
+    std::size_t allocations = 0;    //- number of allocations from the arena
+    std::size_t hostToDevice = 0;   //- bytes copied host -> device
+    std::size_t deviceToHost = 0;   //- bytes copied device -> host
+};
+
+struct BackendOptions
+{
+    idx chunkSize = 16384;    //- points per pass; larger sets accumulate gradients
+    int threads = 0;            //- CPU threads (0: all cores)
+    int deviceId = 0;           //- GPU
+    double memoryFraction = 0.9; //- share of free device memory the pool may take
+};
+
+template<class Real>
+class Backend
+{
+public:
+    explicit Backend(const Problem& problem) : problem_(problem) {}
+    virtual ~Backend() = default;
+
+    const Problem& problem() const { return problem_; }
+    idx nParams() const { return problem_.net.nParams(); }
+
+    virtual std::string name() const = 0;
+
+    virtual void setInterior(const InteriorSet<Real>& pts) = 0;
+    virtual void setBoundary(const BoundarySet<Real>& pts) = 0;
+
+    virtual void setParameters(const Real* params) = 0;
+    virtual void getParameters(Real* params) = 0;
+
+    virtual void setAdamState(const AdamState<Real>& s) = 0;
+    virtual AdamState<Real> getAdamState() = 0;
+
+    //- Loss and gradient at the given parameters (host arrays); the
+    //  backend's own parameters are not changed. grad may be nullptr.
+    virtual LossTerms lossAndGradient(const Real* params, Real* grad) = 0;
+
+    //- n Adam iterations on the backend's parameters
+    virtual void adamSteps(int n, const AdamConfig& cfg) = 0;
+
+    //- Loss terms at the parameters before the last Adam update
+    virtual LossTerms lastLoss() = 0;
+
+    //- Outputs (n*nOut) and PDE residuals (n*nEq, may be nullptr) at points
+    virtual void evaluate(const Real* x, idx n, Real* values, Real* residuals) = 0;
+
+    virtual MemoryStats memoryStats() const { return MemoryStats(); }
+
+protected:
+    Problem problem_;
+};
+
+//- Make a backend: kind "cpu" or "gpu"; throws std::runtime_error with a
+//  message for the user when the kind cannot be made
+template<class Real>
+std::unique_ptr<Backend<Real>> newBackend
+(
+    const std::string& kind, const Problem& problem, const BackendOptions& opts
+);
+
+//- Whether the CUDA backend is compiled in and a GPU is usable; why not in msg
+bool gpuAvailable(std::string& msg);
+
+//- Whether the CUDA backend was compiled into this build
+bool builtWithCuda();
+
+} // namespace pinn
