@@ -1,0 +1,359 @@
+#include "pinn/Trainer.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <istream>
+#include <ostream>
+#include <numeric>
+#include <stdexcept>
+
+namespace pinn
+{
+
+namespace
+{
+
+const char magic[8] = {'p', 'i', 'n', 'n', 'S', 't', '0', '1'};
+
+template<class T>
+void put(std::ostream& os, const T& v)
+{
+    os.write(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+
+template<class T>
+void get(std::istream& is, T& v)
+{
+    is.read(reinterpret_cast<char*>(&v), sizeof(T));
+    if (!is) throw std::runtime_error("truncated pinnFoam state");
+}
+
+template<class T>
+void putVec(std::ostream& os, const std::vector<T>& v)
+{
+    put(os, std::int64_t(v.size()));
+    os.write(reinterpret_cast<const char*>(v.data()), v.size()*sizeof(T));
+}
+
+template<class T>
+void getVec(std::istream& is, std::vector<T>& v, std::int64_t expected = -1)
+{
+    std::int64_t n;
+    get(is, n);
+    if (n < 0 || (expected >= 0 && n != expected))
+    {
+        throw std::runtime_error
+        (
+            "pinnFoam state has a vector of " + std::to_string(n)
+          + " entries where " + std::to_string(expected) + " are expected"
+        );
+    }
+    v.resize(n);
+    is.read(reinterpret_cast<char*>(v.data()), n*sizeof(T));
+    if (!is) throw std::runtime_error("truncated pinnFoam state");
+}
+
+double dot(const std::vector<double>& a, const std::vector<double>& b)
+{
+    double s = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) s += a[i]*b[i];
+    return s;
+}
+
+} // namespace
+
+
+template<class Real>
+Trainer<Real>::Trainer(Backend<Real>& backend, const TrainerConfig& cfg)
+:
+    backend_(backend),
+    cfg_(cfg)
+{
+    if (cfg_.historySize < 1)
+    {
+        throw std::invalid_argument("L-BFGS history size must be at least 1");
+    }
+}
+
+
+template<class Real>
+std::string Trainer<Real>::phase() const
+{
+    return inLbfgs() ? "lbfgs" : "adam";
+}
+
+
+template<class Real>
+double Trainer<Real>::learningRate() const
+{
+    if (inLbfgs()) return 0;
+    return cfg_.adam.learningRate(std::max<std::int64_t>(1, iteration_));
+}
+
+
+template<class Real>
+void Trainer<Real>::pointsChanged()
+{
+    // the loss landscape changed: L-BFGS starts afresh at the current point
+    lbfgsReady_ = false;
+    s_.clear();
+    y_.clear();
+}
+
+
+template<class Real>
+double Trainer<Real>::evaluate
+(
+    const std::vector<double>& x, std::vector<double>& g, LossTerms& terms
+)
+{
+    const idx n = backend_.nParams();
+    buf_.resize(n);
+    gbuf_.resize(n);
+    for (idx i = 0; i < n; ++i) buf_[i] = Real(x[i]);
+    terms = backend_.lossAndGradient(buf_.data(), gbuf_.data());
+    ++nEvals_;
+    g.resize(n);
+    for (idx i = 0; i < n; ++i) g[i] = double(gbuf_[i]);
+    return terms.total;
+}
+
+
+template<class Real>
+void Trainer<Real>::lbfgsIteration()
+{
+    const idx n = backend_.nParams();
+    if (!lbfgsReady_)
+    {
+        std::vector<Real> p(n);
+        backend_.getParameters(p.data());
+        x_.assign(p.begin(), p.end());
+        f_ = evaluate(x_, g_, fTerms_);
+        lbfgsReady_ = true;
+        s_.clear();
+        y_.clear();
+    }
+    if (!std::isfinite(f_))
+    {
+        return;     // the caller sees the non-finite loss and stops
+    }
+
+    // Two-loop recursion: d = -H g
+    std::vector<double> q = g_;
+    const std::size_t m = s_.size();
+    std::vector<double> alpha(m), rho(m);
+    for (std::size_t k = m; k-- > 0;)
+    {
+        rho[k] = 1.0/dot(y_[k], s_[k]);
+        alpha[k] = rho[k]*dot(s_[k], q);
+        for (idx i = 0; i < n; ++i) q[i] -= alpha[k]*y_[k][i];
+    }
+    double gamma = 1.0;
+    if (m > 0) gamma = dot(s_.back(), y_.back())/dot(y_.back(), y_.back());
+    for (auto& v : q) v *= gamma;
+    for (std::size_t k = 0; k < m; ++k)
+    {
+        const double beta = rho[k]*dot(y_[k], q);
+        for (idx i = 0; i < n; ++i) q[i] += (alpha[k] - beta)*s_[k][i];
+    }
+    std::vector<double> d(n);
+    for (idx i = 0; i < n; ++i) d[i] = -q[i];
+    double gtd = dot(g_, d);
+    if (!(gtd < 0))
+    {
+        // not a descent direction: restart from steepest descent
+        s_.clear();
+        y_.clear();
+        for (idx i = 0; i < n; ++i) d[i] = -g_[i];
+        gtd = dot(g_, d);
+    }
+
+    // Backtracking line search (Armijo), first step 1 once curvature is known
+    double t = 1.0;
+    if (s_.empty())
+    {
+        double gnorm1 = 0;
+        for (double v : g_) gnorm1 += std::abs(v);
+        t = std::min(1.0, 1.0/std::max(gnorm1, 1e-300))*1e-1;
+    }
+    const double c1 = 1e-4;
+    std::vector<double> xNew(n), gNew;
+    LossTerms termsNew;
+    double fNew = f_;
+    bool accepted = false;
+    for (int ls = 0; ls < cfg_.maxLineSearch; ++ls)
+    {
+        for (idx i = 0; i < n; ++i) xNew[i] = x_[i] + t*d[i];
+        fNew = evaluate(xNew, gNew, termsNew);
+        if (std::isfinite(fNew) && fNew <= f_ + c1*t*gtd)
+        {
+            accepted = true;
+            break;
+        }
+        // quadratic interpolation of the step, safeguarded
+        double tq = -gtd*t*t/(2*(fNew - f_ - gtd*t));
+        if (!std::isfinite(tq) || tq < 0.1*t || tq > 0.5*t) tq = 0.5*t;
+        t = tq;
+    }
+    if (!accepted)
+    {
+        // no decrease found: drop the curvature history and keep the point
+        s_.clear();
+        y_.clear();
+        return;
+    }
+
+    std::vector<double> s(n), y(n);
+    for (idx i = 0; i < n; ++i)
+    {
+        s[i] = xNew[i] - x_[i];
+        y[i] = gNew[i] - g_[i];
+    }
+    const double sy = dot(s, y);
+    if (sy > 1e-10*dot(y, y))
+    {
+        s_.push_back(std::move(s));
+        y_.push_back(std::move(y));
+        if (int(s_.size()) > cfg_.historySize)
+        {
+            s_.pop_front();
+            y_.pop_front();
+        }
+    }
+    x_.swap(xNew);
+    g_.swap(gNew);
+    f_ = fNew;
+    fTerms_ = termsNew;
+
+    std::vector<Real> p(x_.begin(), x_.end());
+    backend_.setParameters(p.data());
+}
+
+
+template<class Real>
+void Trainer<Real>::iterate()
+{
+    if (inLbfgs())
+    {
+        lbfgsIteration();
+    }
+    else
+    {
+        backend_.adamSteps(1, cfg_.adam);
+        ++nEvals_;
+    }
+    ++iteration_;
+}
+
+
+template<class Real>
+LossTerms Trainer<Real>::loss()
+{
+    if (cfg_.lbfgsStart >= 0 && iteration_ > cfg_.lbfgsStart && lbfgsReady_)
+    {
+        return fTerms_;
+    }
+    return backend_.lastLoss();
+}
+
+
+template<class Real>
+void Trainer<Real>::write(std::ostream& os)
+{
+    const idx n = backend_.nParams();
+    os.write(magic, sizeof(magic));
+    put(os, std::int32_t(sizeof(Real)));
+    put(os, std::int64_t(n));
+    put(os, iteration_);
+    put(os, nEvals_);
+
+    std::vector<Real> p(n);
+    backend_.getParameters(p.data());
+    putVec(os, p);
+    const AdamState<Real> a = backend_.getAdamState();
+    put(os, a.step);
+    putVec(os, a.m);
+    putVec(os, a.v);
+
+    put(os, std::int32_t(lbfgsReady_));
+    putVec(os, x_);
+    putVec(os, g_);
+    put(os, f_);
+    putVec(os, fTerms_.pde);
+    putVec(os, fTerms_.bc);
+    put(os, std::int64_t(s_.size()));
+    for (std::size_t k = 0; k < s_.size(); ++k)
+    {
+        putVec(os, s_[k]);
+        putVec(os, y_[k]);
+    }
+    if (!os) throw std::runtime_error("could not write the pinnFoam state");
+}
+
+
+template<class Real>
+void Trainer<Real>::read(std::istream& is)
+{
+    char m[8];
+    is.read(m, sizeof(m));
+    if (!is || std::memcmp(m, magic, sizeof(m)) != 0)
+    {
+        throw std::runtime_error("not a pinnFoam state file (bad magic)");
+    }
+    std::int32_t realSize;
+    get(is, realSize);
+    if (realSize != std::int32_t(sizeof(Real)))
+    {
+        throw std::runtime_error
+        (
+            "the state was written in " + std::string(realSize == 4 ? "float" : "double")
+          + " precision; set 'precision' in pinnProperties to match or start afresh"
+        );
+    }
+    const idx n = backend_.nParams();
+    std::int64_t nFile;
+    get(is, nFile);
+    if (nFile != n)
+    {
+        throw std::runtime_error
+        (
+            "the state holds " + std::to_string(nFile) + " parameters but the network in "
+            "pinnProperties has " + std::to_string(n) + ": the network changed since it was written"
+        );
+    }
+    get(is, iteration_);
+    get(is, nEvals_);
+
+    std::vector<Real> p;
+    getVec(is, p, n);
+    backend_.setParameters(p.data());
+    AdamState<Real> a;
+    get(is, a.step);
+    getVec(is, a.m, n);
+    getVec(is, a.v, n);
+    backend_.setAdamState(a);
+
+    std::int32_t ready;
+    get(is, ready);
+    lbfgsReady_ = ready != 0;
+    getVec(is, x_);
+    getVec(is, g_);
+    get(is, f_);
+    getVec(is, fTerms_.pde);
+    getVec(is, fTerms_.bc);
+    std::int64_t hist;
+    get(is, hist);
+    s_.assign(hist, {});
+    y_.assign(hist, {});
+    for (std::int64_t k = 0; k < hist; ++k)
+    {
+        getVec(is, s_[k], n);
+        getVec(is, y_[k], n);
+    }
+}
+
+
+template class Trainer<float>;
+template class Trainer<double>;
+
+} // namespace pinn

@@ -1,0 +1,95 @@
+/*---------------------------------------------------------------------------*\
+  pinnFoam core: Trainer.hpp
+
+  Description
+      Drives a backend through the optimiser iterations: Adam (with its
+      learning-rate schedule), optionally followed by L-BFGS from a given
+      iteration on. One call of iterate() is one optimiser iteration.
+
+      L-BFGS keeps its arithmetic in double on the host (two-loop recursion,
+      backtracking Armijo line search, history of size m); function values
+      and gradients come from the backend.
+
+      The whole state (parameters, Adam moments and step, L-BFGS history,
+      iteration) is written to and read from a binary stream, so that a run
+      restarted from it continues exactly.
+\*---------------------------------------------------------------------------*/
+#pragma once
+
+#include "pinn/Backend.hpp"
+
+#include <deque>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace pinn
+{
+
+struct TrainerConfig
+{
+    AdamConfig adam;
+    //- Iteration from which L-BFGS replaces Adam (< 0: never)
+    std::int64_t lbfgsStart = -1;
+    int historySize = 20;
+    //- Largest number of loss evaluations of one line search
+    int maxLineSearch = 25;
+};
+
+template<class Real>
+class Trainer
+{
+public:
+    Trainer(Backend<Real>& backend, const TrainerConfig& cfg);
+
+    //- One optimiser iteration
+    void iterate();
+
+    //- Iterations done
+    std::int64_t iteration() const { return iteration_; }
+
+    //- "adam" or "lbfgs": the method of the next iteration
+    std::string phase() const;
+
+    //- Learning rate of the last Adam iteration (0 in the L-BFGS phase)
+    double learningRate() const;
+
+    //- Loss terms of the last iteration (synchronises a device backend)
+    LossTerms loss();
+
+    //- Loss evaluations so far (L-BFGS line searches take several)
+    std::int64_t lossEvaluations() const { return nEvals_; }
+
+    //- Tell the trainer that the collocation points changed
+    void pointsChanged();
+
+    //- Binary state (parameters, optimiser, iteration)
+    void write(std::ostream& os);
+    void read(std::istream& is);
+
+    Backend<Real>& backend() { return backend_; }
+
+private:
+    bool inLbfgs() const
+    {
+        return cfg_.lbfgsStart >= 0 && iteration_ >= cfg_.lbfgsStart;
+    }
+
+    double evaluate(const std::vector<double>& x, std::vector<double>& g, LossTerms& terms);
+    void lbfgsIteration();
+
+    Backend<Real>& backend_;
+    TrainerConfig cfg_;
+    std::int64_t iteration_ = 0;
+    std::int64_t nEvals_ = 0;
+
+    // L-BFGS state
+    bool lbfgsReady_ = false;
+    std::vector<double> x_, g_;
+    double f_ = 0;
+    LossTerms fTerms_;
+    std::deque<std::vector<double>> s_, y_;
+    std::vector<Real> buf_, gbuf_;
+};
+
+} // namespace pinn
