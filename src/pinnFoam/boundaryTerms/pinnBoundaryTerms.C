@@ -1,0 +1,341 @@
+/*---------------------------------------------------------------------------*\
+  pinnFoam: physics-informed neural networks on OpenFOAM cases
+\*---------------------------------------------------------------------------*/
+
+#include "pinnBoundaryTerms.H"
+#include "pinnPatchInterpolation.H"
+#include "IOdictionary.H"
+#include "IFstream.H"
+#include "FlatOutput.H"
+#include "volFields.H"
+#include "emptyPolyPatch.H"
+#include "processorPolyPatch.H"
+
+// * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
+
+namespace Foam
+{
+    defineTypeNameAndDebug(pinnBoundaryTerms, 0);
+}
+
+
+const Foam::Enum<Foam::pinnBoundaryTerms::kindType>
+Foam::pinnBoundaryTerms::kindTypeNames
+({
+    { kindType::dirichlet, "dirichlet" },
+    { kindType::neumann, "neumann" },
+    { kindType::robin, "robin" },
+});
+
+
+// * * * * * * * * * * * * * Static Member Functions * * * * * * * * * * * * //
+
+const Foam::wordList& Foam::pinnBoundaryTerms::supportedTypes()
+{
+    static const wordList types
+    ({
+        "fixedValue",
+        "zeroGradient",
+        "fixedGradient",
+        "mixed",
+        "symmetryPlane",
+        "symmetry"
+    });
+    return types;
+}
+
+
+const Foam::wordList& Foam::pinnBoundaryTerms::skippedTypes()
+{
+    static const wordList types({"empty", "processor"});
+    return types;
+}
+
+
+// * * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
+
+void Foam::pinnBoundaryTerms::addTerm
+(
+    const polyPatch& pp,
+    const word& type,
+    const dictionary& patchDict
+)
+{
+    const label n = pp.size();
+
+    autoPtr<patchTerm> termPtr(new patchTerm());
+    patchTerm& t = termPtr.ref();
+    t.patchi = pp.index();
+    t.patchName = pp.name();
+    t.type = type;
+
+    if (type == "fixedValue")
+    {
+        t.kind = kindType::dirichlet;
+        t.alpha = scalarField(n, 1.0);
+        t.beta = scalarField(n, Zero);
+        t.g = scalarField("value", patchDict, n);
+    }
+    else if (type == "fixedGradient")
+    {
+        t.kind = kindType::neumann;
+        t.alpha = scalarField(n, Zero);
+        t.beta = scalarField(n, 1.0);
+        t.g = scalarField("gradient", patchDict, n);
+    }
+    else if
+    (
+        type == "zeroGradient"
+     || type == "symmetryPlane"
+     || type == "symmetry"
+    )
+    {
+        // For a scalar the symmetry conditions are zero normal gradient
+        t.kind = kindType::neumann;
+        t.alpha = scalarField(n, Zero);
+        t.beta = scalarField(n, 1.0);
+        t.g = scalarField(n, Zero);
+    }
+    else if (type == "mixed")
+    {
+        const scalarField f("valueFraction", patchDict, n);
+        const scalarField refValue("refValue", patchDict, n);
+        const scalarField refGradient("refGradient", patchDict, n);
+
+        if (n && (min(f) < 0 || max(f) > 1))
+        {
+            FatalIOErrorInFunction(patchDict)
+                << "valueFraction of patch " << pp.name() << " of field "
+                << fieldName_ << " is outside [0, 1] (min " << min(f)
+                << ", max " << max(f) << ")." << nl
+                << "    Give valueFraction values between 0 (fixed"
+                << " gradient) and 1 (fixed value)."
+                << exit(FatalIOError);
+        }
+
+        t.kind = kindType::robin;
+        t.alpha = f;
+        t.beta = 1 - f;
+        t.g = f*refValue + (1 - f)*refGradient;
+    }
+    else
+    {
+        FatalIOErrorInFunction(patchDict)
+            << "Unsupported patch type " << type << " for patch "
+            << pp.name() << " of field " << fieldName_ << " in "
+            << filePath_ << nl
+            << "    Supported patch types: " << flatOutput(supportedTypes())
+            << nl << "    (" << flatOutput(skippedTypes())
+            << " patches carry no boundary term)." << nl
+            << "    Change the type of patch " << pp.name()
+            << " to one of the supported types."
+            << exit(FatalIOError);
+    }
+
+    // Point values by the linear-exact face-to-point interpolation
+    const pinnPatchInterpolation interp(pp);
+    t.alphaPoint = interp.faceToPoint(t.alpha);
+    t.betaPoint = interp.faceToPoint(t.beta);
+    t.gPoint = interp.faceToPoint(t.g);
+
+    termOfPatch_[pp.index()] = terms_.size();
+    terms_.append(termPtr.ptr());
+}
+
+
+// * * * * * * * * * * * * * * * * Constructors  * * * * * * * * * * * * * * //
+
+Foam::pinnBoundaryTerms::pinnBoundaryTerms
+(
+    const fvMesh& mesh,
+    const word& fieldName,
+    const word& instance
+)
+:
+    fieldName_(fieldName),
+    filePath_(),
+    terms_(),
+    termOfPatch_(mesh.boundaryMesh().size(), -1)
+{
+    // Not registered: the solver may hold a volScalarField of this name
+    const IOobject io
+    (
+        fieldName,
+        instance.empty() ? mesh.time().timeName() : instance,
+        mesh,
+        IOobject::MUST_READ,
+        IOobject::NO_WRITE,
+        false
+    );
+    filePath_ = io.objectPath();
+
+    if (!isFile(filePath_))
+    {
+        FatalErrorInFunction
+            << "Cannot find the field file of " << fieldName << ": "
+            << filePath_ << nl
+            << "    pinnFoam takes the boundary conditions of "
+            << fieldName << " from its patch types in "
+            << io.instance() << '/' << fieldName << "." << nl
+            << "    Create " << filePath_ << " (a volScalarField with a"
+            << " boundaryField entry for every patch), or check the"
+            << " field name and the start time."
+            << exit(FatalError);
+    }
+
+    // Read the file as a dictionary, so that errors give file and line
+    IFstream is(filePath_);
+    IOobject headerIo(io);
+    if (!is.good() || !headerIo.readHeader(is))
+    {
+        FatalIOErrorInFunction(is)
+            << "Cannot read the FoamFile header of " << filePath_ << nl
+            << "    Give the file a FoamFile header with"
+            << " class volScalarField."
+            << exit(FatalIOError);
+    }
+    if (headerIo.headerClassName() != volScalarField::typeName)
+    {
+        FatalIOErrorInFunction(is)
+            << "Field file " << filePath_ << " holds a "
+            << headerIo.headerClassName() << "; pinnFoam needs a "
+            << volScalarField::typeName << " for " << fieldName << "."
+            << nl << "    Only scalar fields are supported so far."
+            << exit(FatalIOError);
+    }
+
+    const IOdictionary fieldDict
+    (
+        IOobject
+        (
+            fieldName,
+            io.instance(),
+            mesh,
+            IOobject::NO_READ,
+            IOobject::NO_WRITE,
+            false
+        ),
+        is
+    );
+
+    const dictionary& bfDict = fieldDict.subDict("boundaryField");
+
+    for (const polyPatch& pp : mesh.boundaryMesh())
+    {
+        // Patch entry as OpenFOAM matches it: name, groups, then regex
+        const dictionary* dictPtr =
+            bfDict.findDict(pp.name(), keyType::LITERAL);
+
+        for (const word& group : pp.inGroups())
+        {
+            if (dictPtr)
+            {
+                break;
+            }
+            dictPtr = bfDict.findDict(group, keyType::LITERAL);
+        }
+        if (!dictPtr)
+        {
+            dictPtr = bfDict.findDict(pp.name(), keyType::REGEX);
+        }
+
+        if (isA<processorPolyPatch>(pp))
+        {
+            continue;
+        }
+
+        if (!dictPtr)
+        {
+            FatalIOErrorInFunction(bfDict)
+                << "No entry for patch " << pp.name() << " (type "
+                << pp.type() << ") in boundaryField of field " << fieldName
+                << nl << "    Add an entry for " << pp.name()
+                << " with one of the supported patch types "
+                << flatOutput(supportedTypes()) << "."
+                << exit(FatalIOError);
+        }
+
+        const word type(dictPtr->get<word>("type"));
+
+        if (isA<emptyPolyPatch>(pp))
+        {
+            if (type != "empty")
+            {
+                FatalIOErrorInFunction(*dictPtr)
+                    << "Patch " << pp.name() << " of field " << fieldName
+                    << " is empty in the mesh but has type " << type << nl
+                    << "    Give it type empty (2D cases)."
+                    << exit(FatalIOError);
+            }
+            continue;
+        }
+
+        addTerm(pp, type, *dictPtr);
+    }
+
+    DebugInfo
+        << "pinnBoundaryTerms: " << fieldName << " from " << filePath_
+        << ": " << terms_.size() << " patch terms" << endl;
+}
+
+
+// * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
+
+Foam::labelList Foam::pinnBoundaryTerms::patches() const
+{
+    labelList result(terms_.size());
+    forAll(terms_, i)
+    {
+        result[i] = terms_[i].patchi;
+    }
+    return result;
+}
+
+
+const Foam::pinnBoundaryTerms::patchTerm&
+Foam::pinnBoundaryTerms::term(const label patchi) const
+{
+    if (patchi < 0 || patchi >= termOfPatch_.size() || !hasTerm(patchi))
+    {
+        FatalErrorInFunction
+            << "Patch " << patchi << " carries no boundary term of field "
+            << fieldName_ << " (patches with terms: " << patches() << ")"
+            << abort(FatalError);
+    }
+    return terms_[termOfPatch_[patchi]];
+}
+
+
+void Foam::pinnBoundaryTerms::evaluate
+(
+    const pinnDomain::boundarySamples& samples,
+    scalarList& alpha,
+    scalarList& beta,
+    scalarList& g
+) const
+{
+    const label n = samples.size();
+    alpha.setSize(n);
+    beta.setSize(n);
+    g.setSize(n);
+
+    for (label k = 0; k < n; ++k)
+    {
+        const patchTerm& t = term(samples.patch[k]);
+        const label facei = samples.face[k];
+        const label p0 = samples.point0[k];
+        const label p1 = samples.point1[k];
+        const scalar wC = samples.wCentre[k];
+        const scalar w0 = samples.w0[k];
+        const scalar w1 = samples.w1[k];
+
+        alpha[k] =
+            wC*t.alpha[facei] + w0*t.alphaPoint[p0] + w1*t.alphaPoint[p1];
+        beta[k] =
+            wC*t.beta[facei] + w0*t.betaPoint[p0] + w1*t.betaPoint[p1];
+        g[k] = wC*t.g[facei] + w0*t.gPoint[p0] + w1*t.gPoint[p1];
+    }
+}
+
+
+// ************************************************************************* //
