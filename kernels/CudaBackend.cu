@@ -1,0 +1,1187 @@
+/*---------------------------------------------------------------------------*\
+  pinnFoam kernels: CudaBackend.cu
+
+  Description
+      The CUDA backend.
+
+      Training set on the device: interior points first, then the unique
+      boundary points (boundary entries that share a point are grouped, so
+      the cavity's u and v conditions cost one pass through the network).
+      A pass over the set runs chunk by chunk (at most chunkSize points):
+
+        input streams -> for each layer: GEMM (bias folded in) + fused
+        elementwise forward streams -> residual/loss/VJP kernel ->
+        for each layer, top down: weight-gradient GEMM (split along the
+        points into fixed slices: deterministic, no atomics) + transposed
+        GEMM + fused elementwise backward streams
+
+      and the weight-gradient slices accumulate over the chunks; the Adam
+      kernel sums them (fixed order) and updates. The whole training step
+      is captured once in a CUDA graph and replayed by adamSteps(n): no
+      host synchronisation within or between iterations; loss terms stay
+      on the device until lastLoss().
+
+      Memory: one pool (DeviceArena), sized from the point set and the chunk
+      size: persistent part (parameters, Adam moments, cuBLAS workspace)
+      then the data part (points, chunk workspace), laid out again when
+      the point sets change.
+\*---------------------------------------------------------------------------*/
+
+#include "CudaBackend.hpp"
+#include "DeviceArena.cuh"
+#include "cudaCheck.cuh"
+#include "streamKernels.cuh"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <numeric>
+#include <sstream>
+
+namespace pinn
+{
+namespace cuda
+{
+
+namespace
+{
+
+//- cuBLAS dispatch on the precision
+inline cublasStatus_t gemm
+(
+    cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb,
+    int m, int n, int k, float alpha, const float* A, int lda,
+    const float* B, int ldb, float beta, float* C, int ldc
+)
+{
+    return cublasSgemm(h, ta, tb, m, n, k, &alpha, A, lda, B, ldb, &beta, C, ldc);
+}
+
+inline cublasStatus_t gemm
+(
+    cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb,
+    int m, int n, int k, double alpha, const double* A, int lda,
+    const double* B, int ldb, double beta, double* C, int ldc
+)
+{
+    return cublasDgemm(h, ta, tb, m, n, k, &alpha, A, lda, B, ldb, &beta, C, ldc);
+}
+
+inline cublasStatus_t gemmStridedBatched
+(
+    cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb,
+    int m, int n, int k, float alpha, const float* A, int lda, long long sA,
+    const float* B, int ldb, long long sB, float beta, float* C, int ldc,
+    long long sC, int batch
+)
+{
+    return cublasSgemmStridedBatched
+    (
+        h, ta, tb, m, n, k, &alpha, A, lda, sA, B, ldb, sB, &beta, C, ldc, sC, batch
+    );
+}
+
+inline cublasStatus_t gemmStridedBatched
+(
+    cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb,
+    int m, int n, int k, double alpha, const double* A, int lda, long long sA,
+    const double* B, int ldb, long long sB, double beta, double* C, int ldc,
+    long long sC, int batch
+)
+{
+    return cublasDgemmStridedBatched
+    (
+        h, ta, tb, m, n, k, &alpha, A, lda, sA, B, ldb, sB, &beta, C, ldc, sC, batch
+    );
+}
+
+inline int gridFor(idx n, int block = blockSize)
+{
+    const idx g = (n + block - 1)/block;
+    return int(std::max<idx>(1, std::min<idx>(g, idx(1) << 30)));
+}
+
+inline int roundUp4(int n) { return (n + 3)/4*4; }
+
+//- Sizes counted before the pool is made (same order as the allocations)
+struct Planner
+{
+    std::size_t bytes = 0;
+    template<class T>
+    T* allocate(std::size_t n, const char*)
+    {
+        bytes += DeviceArena::alignUp(std::max<std::size_t>(n, 1)*sizeof(T));
+        return nullptr;
+    }
+};
+
+struct Allocator
+{
+    DeviceArena& arena;
+    template<class T>
+    T* allocate(std::size_t n, const char* what)
+    {
+        return arena.allocate<T>(std::max<std::size_t>(n, 1), what);
+    }
+};
+
+} // namespace
+
+
+//- Phases of a pass, for the per-phase timing breakdown
+enum Phase : int
+{
+    phaseInput = 0, phaseFwdGemm, phaseFwdStreams, phaseLoss, phaseWgradGemm,
+    phaseBwdGemm, phaseBwdStreams, phaseUpdate, nPhases
+};
+
+static const char* phaseNames[nPhases] =
+{
+    "input streams", "forward GEMM", "forward streams", "residual+loss+VJP",
+    "weight-gradient GEMM", "backward GEMM", "backward streams",
+    "gradient sum + Adam"
+};
+
+
+template<class Real>
+class CudaBackend : public Backend<Real>
+{
+public:
+    CudaBackend(const Problem& problem, const BackendOptions& opts);
+    ~CudaBackend() override;
+
+    std::string name() const override { return name_; }
+
+    void setInterior(const InteriorSet<Real>& pts) override;
+    void setBoundary(const BoundarySet<Real>& pts) override;
+
+    void setParameters(const Real* params) override;
+    void getParameters(Real* params) override;
+
+    void setAdamState(const AdamState<Real>& s) override;
+    AdamState<Real> getAdamState() override;
+
+    LossTerms lossAndGradient(const Real* params, Real* grad) override;
+    void adamSteps(int n, const AdamConfig& cfg) override;
+    LossTerms lastLoss() override;
+
+    void evaluate(const Real* x, idx n, Real* values, Real* residuals) override;
+
+    MemoryStats memoryStats() const override;
+
+    //- Mean time per phase (ms) of reps eager (not captured) training steps
+    std::vector<std::pair<std::string, double>> profile(int reps, const AdamConfig& cfg);
+
+    //- Device time (ms) of each of n training steps (graph replays), from
+    //  CUDA events on the backend's stream around each step
+    std::vector<double> timeSteps(int n, const AdamConfig& cfg);
+
+private:
+    // ---- problem shape
+    int D_, S_, nOut_, nEq_, nGroups_, nTerms_;
+    std::vector<int> sizes_;    // D, hidden..., nOut
+    std::vector<int> ld_;       // leading dimension of the streams of layer l
+    std::vector<idx> wOff_;   // offset of [W_l b_l]
+    int nW_;                    // weight layers
+    idx nParams_;
+    BackendOptions opts_;
+    std::string name_;
+    int nSm_ = 1;
+
+    // ---- CUDA objects
+    cudaStream_t stream_ = nullptr;
+    cublasHandle_t blas_ = nullptr;
+    DeviceArena arena_;
+    cudaGraphExec_t graph_ = nullptr;
+    bool graphValid_ = false;
+    AdamParams graphCfg_{};
+
+    // ---- persistent device buffers
+    Real* params_ = nullptr;
+    Real* scratch_ = nullptr;   // parameters of lossAndGradient
+    Real* m_ = nullptr;
+    Real* v_ = nullptr;
+    Real* grad_ = nullptr;
+    std::int64_t* step_ = nullptr;
+    double* lossAcc_ = nullptr;     // Adam steps
+    double* lossEval_ = nullptr;    // lossAndGradient
+    void* blasWork_ = nullptr;
+    std::size_t blasWorkBytes_ = 32u << 20;
+    std::size_t persistentMark_ = 0;
+
+    // ---- training set (host copies: the pool may be laid out again)
+    std::vector<Real> hostX_;       // interior then boundary points, D each
+    std::vector<Real> hostWI_;
+    idx nI_ = 0, nBp_ = 0;
+    std::vector<idx> hostBPtr_;
+    std::vector<Real> hostBNormal_, hostBAlpha_, hostBBeta_, hostBG_, hostBW_;
+    std::vector<int> hostBComp_, hostBGroup_;
+    bool dataDirty_ = true;
+
+    // ---- data part of the pool
+    idx mCap_ = 0;            // points per chunk the workspace holds
+    int nSlices_ = 1;           // weight-gradient slices
+    Real* X_ = nullptr;
+    Real* wI_ = nullptr;
+    BoundaryView<Real> bnd_;
+    std::vector<Real*> A_;      // A_[l], l < nW: input streams of weight layer l
+    std::vector<Real*> Z_;      // Z_[l], 1 <= l < nW: pre-activation streams
+    Real* O_ = nullptr;
+    Real* G_[2] = {nullptr, nullptr};
+    Real* partial_ = nullptr;
+    Real* evalX_ = nullptr;
+    Real* evalVal_ = nullptr;
+    Real* evalRes_ = nullptr;
+
+    // ---- host staging (pinned) for evaluate
+    Real* pinned_ = nullptr;
+    std::size_t pinnedCount_ = 0;
+
+    // ---- statistics
+    std::size_t h2d_ = 0, d2h_ = 0;
+    bool haveLoss_ = false;
+
+    // ---- profiling (eager passes only)
+    std::vector<cudaEvent_t> events_;
+    std::vector<int> eventPhase_;
+    bool profiling_ = false;
+
+    // ---- helpers
+    template<class Alloc>
+    void layoutPersistent(Alloc& a);
+    template<class Alloc>
+    void layoutData(Alloc& a, idx mCap);
+
+    void prepare(idx evalPoints = 0);
+    void upload(void* dst, const void* src, std::size_t bytes);
+    void download(void* dst, const void* src, std::size_t bytes);
+    void mark(int phase);
+
+    //- Forward streams of M points X (device) through parameters P into O_
+    void forward(const Real* P, const Real* X, idx M);
+    //- One pass over the training set: loss into loss, gradient slices into
+    //  partial_; then Adam (adam != nullptr) or the gradient sum into grad_
+    void pass(const Real* P, double* loss, const AdamParams* adam);
+    void capture(const AdamParams& cfg);
+    LossTerms readLoss(const double* dLoss);
+    std::string memoryHint(std::size_t perPoint) const;
+};
+
+
+// * * * * * * * * * * * * * * * Construction  * * * * * * * * * * * * * * * //
+
+template<class Real>
+CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opts)
+:
+    Backend<Real>(problem),
+    opts_(opts)
+{
+    const NetworkSpec& net = problem.net;
+    D_ = net.inputDim;
+    S_ = D_ + 2;
+    nOut_ = net.nOutputs;
+    nEq_ = problem.pde.nEq;
+    nGroups_ = std::max(problem.nBoundaryGroups, 0);
+    nTerms_ = nEq_ + nGroups_;
+    if (D_ < 1 || D_ > 3)
+    {
+        throw std::runtime_error("CUDA backend: inputDim must be 1, 2 or 3");
+    }
+    if (problem.pde.dim != D_ || problem.pde.nOut != nOut_)
+    {
+        throw std::runtime_error
+        (
+            "CUDA backend: the PDE's dimension/outputs do not match the network's"
+        );
+    }
+    if (nOut_ > maxOutputs || nEq_ > maxEquations)
+    {
+        throw std::runtime_error("CUDA backend: too many outputs or equations");
+    }
+    if (opts_.chunkSize < 1)
+    {
+        throw std::runtime_error("CUDA backend: chunkSize must be positive");
+    }
+
+    // Layer sizes and the parameter layout (as NetworkSpec lays it out)
+    sizes_.push_back(D_);
+    for (int h : net.hidden) sizes_.push_back(h);
+    sizes_.push_back(nOut_);
+    nW_ = int(sizes_.size()) - 1;
+    idx off = 0;
+    for (int l = 0; l < nW_; ++l)
+    {
+        wOff_.push_back(off);
+        off += idx(sizes_[l + 1])*(sizes_[l] + 1);
+    }
+    nParams_ = off;
+    if (nParams_ != net.nParams())
+    {
+        throw std::runtime_error("CUDA backend: parameter layout mismatch");
+    }
+    for (int l = 0; l < nW_; ++l) ld_.push_back(roundUp4(sizes_[l] + 1));
+
+    int count = 0;
+    PINN_CUDA_CHECK(cudaGetDeviceCount(&count));
+    if (opts_.deviceId < 0 || opts_.deviceId >= count)
+    {
+        throw std::runtime_error
+        (
+            "CUDA backend: device " + std::to_string(opts_.deviceId)
+          + " does not exist (" + std::to_string(count) + " GPUs)"
+        );
+    }
+    PINN_CUDA_CHECK(cudaSetDevice(opts_.deviceId));
+    cudaDeviceProp prop;
+    PINN_CUDA_CHECK(cudaGetDeviceProperties(&prop, opts_.deviceId));
+    nSm_ = prop.multiProcessorCount;
+    name_ = std::string("cuda (") + prop.name + ", "
+          + (sizeof(Real) == 4 ? "fp32" : "fp64") + ")";
+
+    PINN_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    PINN_CUBLAS_CHECK(cublasCreate(&blas_));
+    PINN_CUBLAS_CHECK(cublasSetStream(blas_, stream_));
+    // fp32 stays fp32: no TF32 tensor-core rounding
+    PINN_CUBLAS_CHECK(cublasSetMathMode(blas_, CUBLAS_DEFAULT_MATH));
+    PINN_CUBLAS_CHECK(cublasSetPointerMode(blas_, CUBLAS_POINTER_MODE_HOST));
+
+    try
+    {
+        prepare();
+    }
+    catch (...)
+    {
+        // no destructor runs for a half-made object
+        cublasDestroy(blas_);
+        cudaStreamDestroy(stream_);
+        throw;
+    }
+}
+
+
+template<class Real>
+CudaBackend<Real>::~CudaBackend()
+{
+    if (graph_) cudaGraphExecDestroy(graph_);
+    for (cudaEvent_t e : events_) cudaEventDestroy(e);
+    if (pinned_) cudaFreeHost(pinned_);
+    if (blas_) cublasDestroy(blas_);
+    if (stream_) cudaStreamDestroy(stream_);
+}
+
+
+// * * * * * * * * * * * * * * * * Memory  * * * * * * * * * * * * * * * * * //
+
+template<class Real>
+template<class Alloc>
+void CudaBackend<Real>::layoutPersistent(Alloc& a)
+{
+    params_ = a.template allocate<Real>(nParams_, "parameters");
+    scratch_ = a.template allocate<Real>(nParams_, "scratch parameters");
+    m_ = a.template allocate<Real>(nParams_, "Adam m");
+    v_ = a.template allocate<Real>(nParams_, "Adam v");
+    grad_ = a.template allocate<Real>(nParams_, "gradient");
+    step_ = a.template allocate<std::int64_t>(1, "Adam step");
+    lossAcc_ = a.template allocate<double>(std::max(nTerms_, 1), "loss terms");
+    lossEval_ = a.template allocate<double>(std::max(nTerms_, 1), "loss terms");
+    blasWork_ = a.template allocate<char>(blasWorkBytes_, "cuBLAS workspace");
+}
+
+
+template<class Real>
+template<class Alloc>
+void CudaBackend<Real>::layoutData(Alloc& a, idx mCap)
+{
+    const idx nTot = nI_ + nBp_;
+    const idx nE = idx(hostBAlpha_.size());
+    X_ = a.template allocate<Real>(nTot*D_, "points");
+    wI_ = a.template allocate<Real>(nI_, "interior weights");
+    bnd_.ptr = a.template allocate<idx>(nBp_ + 1, "boundary idx");
+    bnd_.normal = a.template allocate<Real>(nE*D_, "boundary normals");
+    bnd_.alpha = a.template allocate<Real>(nE, "boundary alpha");
+    bnd_.beta = a.template allocate<Real>(nE, "boundary beta");
+    bnd_.g = a.template allocate<Real>(nE, "boundary g");
+    bnd_.w = a.template allocate<Real>(nE, "boundary weights");
+    bnd_.component = a.template allocate<int>(nE, "boundary components");
+    bnd_.group = a.template allocate<int>(nE, "boundary groups");
+
+    const idx C = idx(S_)*mCap;
+    A_.assign(nW_, nullptr);
+    Z_.assign(nW_, nullptr);
+    int maxLd = nOut_;
+    for (int l = 0; l < nW_; ++l)
+    {
+        A_[l] = a.template allocate<Real>(ld_[l]*C, "activation streams");
+        if (l > 0)
+        {
+            Z_[l] = a.template allocate<Real>(ld_[l]*C, "pre-activation streams");
+            maxLd = std::max(maxLd, ld_[l]);
+        }
+    }
+    O_ = a.template allocate<Real>(nOut_*C, "output streams");
+    G_[0] = a.template allocate<Real>(maxLd*C, "stream gradients");
+    G_[1] = a.template allocate<Real>(maxLd*C, "stream gradients");
+
+    // Weight-gradient slices: enough to fill the GPU for the largest chunk
+    const idx slices = std::max<idx>(1, std::min<idx>(C/2048, 2*nSm_));
+    nSlices_ = int(slices);
+    partial_ = a.template allocate<Real>(slices*nParams_, "weight-gradient slices");
+
+    evalX_ = a.template allocate<Real>(mCap*D_, "evaluation points");
+    evalVal_ = a.template allocate<Real>(mCap*nOut_, "evaluation values");
+    evalRes_ = a.template allocate<Real>(mCap*nEq_, "evaluation residuals");
+}
+
+
+template<class Real>
+std::string CudaBackend<Real>::memoryHint(std::size_t perPoint) const
+{
+    std::ostringstream os;
+    os  << "Lower `chunkSize` in constant/pinnProperties (now " << opts_.chunkSize
+        << " points per pass; the workspace takes about " << perPoint
+        << " bytes per point of a chunk), or use fewer collocation points ("
+        << (nI_ + nBp_) << " on the device now).";
+    return os.str();
+}
+
+
+template<class Real>
+void CudaBackend<Real>::prepare(idx evalPoints)
+{
+    const idx nTot = nI_ + nBp_;
+    const idx want = std::min<idx>
+    (
+        opts_.chunkSize, std::max<idx>({nTot, evalPoints, idx(1)})
+    );
+    if (arena_.valid() && !dataDirty_ && want <= mCap_) return;
+    const idx mCap = std::max(want, mCap_);
+
+    Planner persistent;
+    layoutPersistent(persistent);
+    Planner data;
+    layoutData(data, mCap);
+    Planner onePoint;
+    layoutData(onePoint, 1);
+    const std::size_t need = persistent.bytes + data.bytes;
+
+    if (graph_)
+    {
+        PINN_CUDA_CHECK(cudaGraphExecDestroy(graph_));
+        graph_ = nullptr;
+    }
+    graphValid_ = false;
+
+    if (!arena_.valid() || need > arena_.poolBytes())
+    {
+        // New pool: keep the parameters and optimiser state across it
+        std::vector<Real> p, m, v;
+        std::int64_t step = 0;
+        const bool keep = arena_.valid();
+        if (keep)
+        {
+            p.resize(nParams_); m.resize(nParams_); v.resize(nParams_);
+            getParameters(p.data());
+            download(m.data(), m_, nParams_*sizeof(Real));
+            download(v.data(), v_, nParams_*sizeof(Real));
+            download(&step, step_, sizeof(step));
+            PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+            arena_.release();
+        }
+        std::size_t freeB = 0, totalB = 0;
+        PINN_CUDA_CHECK(cudaMemGetInfo(&freeB, &totalB));
+        const std::size_t maxBytes = std::size_t(opts_.memoryFraction*double(freeB));
+        const std::size_t perPoint =
+            (data.bytes - onePoint.bytes)/std::size_t(std::max<idx>(mCap - 1, 1));
+        arena_.reserve(need, maxBytes, memoryHint(perPoint));
+
+        Allocator alloc{arena_};
+        layoutPersistent(alloc);
+        persistentMark_ = arena_.mark();
+        PINN_CUBLAS_CHECK(cublasSetWorkspace(blas_, blasWork_, blasWorkBytes_));
+        if (keep)
+        {
+            upload(params_, p.data(), nParams_*sizeof(Real));
+            upload(m_, m.data(), nParams_*sizeof(Real));
+            upload(v_, v.data(), nParams_*sizeof(Real));
+            upload(step_, &step, sizeof(step));
+        }
+        else
+        {
+            PINN_CUDA_CHECK(cudaMemsetAsync(params_, 0, nParams_*sizeof(Real), stream_));
+            PINN_CUDA_CHECK(cudaMemsetAsync(m_, 0, nParams_*sizeof(Real), stream_));
+            PINN_CUDA_CHECK(cudaMemsetAsync(v_, 0, nParams_*sizeof(Real), stream_));
+            PINN_CUDA_CHECK(cudaMemsetAsync(step_, 0, sizeof(std::int64_t), stream_));
+            PINN_CUDA_CHECK(cudaMemsetAsync(lossAcc_, 0, std::max(nTerms_, 1)*sizeof(double), stream_));
+        }
+    }
+    else
+    {
+        arena_.rewind(persistentMark_);
+    }
+
+    Allocator alloc{arena_};
+    layoutData(alloc, mCap);
+    mCap_ = mCap;
+
+    const idx nE = idx(hostBAlpha_.size());
+    upload(X_, hostX_.data(), hostX_.size()*sizeof(Real));
+    upload(wI_, hostWI_.data(), hostWI_.size()*sizeof(Real));
+    upload(const_cast<idx*>(bnd_.ptr), hostBPtr_.data(), hostBPtr_.size()*sizeof(idx));
+    upload(const_cast<Real*>(bnd_.normal), hostBNormal_.data(), nE*D_*sizeof(Real));
+    upload(const_cast<Real*>(bnd_.alpha), hostBAlpha_.data(), nE*sizeof(Real));
+    upload(const_cast<Real*>(bnd_.beta), hostBBeta_.data(), nE*sizeof(Real));
+    upload(const_cast<Real*>(bnd_.g), hostBG_.data(), nE*sizeof(Real));
+    upload(const_cast<Real*>(bnd_.w), hostBW_.data(), nE*sizeof(Real));
+    upload(const_cast<int*>(bnd_.component), hostBComp_.data(), nE*sizeof(int));
+    upload(const_cast<int*>(bnd_.group), hostBGroup_.data(), nE*sizeof(int));
+    PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    dataDirty_ = false;
+}
+
+
+template<class Real>
+void CudaBackend<Real>::upload(void* dst, const void* src, std::size_t bytes)
+{
+    if (!bytes) return;
+    PINN_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, stream_));
+    h2d_ += bytes;
+}
+
+
+template<class Real>
+void CudaBackend<Real>::download(void* dst, const void* src, std::size_t bytes)
+{
+    if (!bytes) return;
+    PINN_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream_));
+    d2h_ += bytes;
+}
+
+
+template<class Real>
+MemoryStats CudaBackend<Real>::memoryStats() const
+{
+    MemoryStats s;
+    s.poolBytes = arena_.poolBytes();
+    s.inUse = arena_.inUse();
+    s.peak = arena_.peak();
+    s.allocations = arena_.allocations();
+    s.hostToDevice = h2d_;
+    s.deviceToHost = d2h_;
+    return s;
+}
+
+
+// * * * * * * * * * * * * * * * Point sets * * * * * * * * * * * * * * * * //
+
+template<class Real>
+void CudaBackend<Real>::setInterior(const InteriorSet<Real>& pts)
+{
+    const idx n = pts.size(D_);
+    if (idx(pts.x.size()) != n*D_ || idx(pts.w.size()) != n)
+    {
+        throw std::runtime_error
+        (
+            "CUDA backend: interior set needs n*D coordinates and n weights"
+        );
+    }
+    std::vector<Real> bx(hostX_.begin() + nI_*D_, hostX_.end());
+    hostX_.assign(pts.x.begin(), pts.x.end());
+    hostX_.insert(hostX_.end(), bx.begin(), bx.end());
+    hostWI_ = pts.w;
+    nI_ = n;
+    dataDirty_ = true;
+}
+
+
+template<class Real>
+void CudaBackend<Real>::setBoundary(const BoundarySet<Real>& pts)
+{
+    const idx nE = pts.size();
+    auto bad = [&](std::size_t sz, idx want) { return idx(sz) != want; };
+    if
+    (
+        bad(pts.x.size(), nE*D_) || bad(pts.normal.size(), nE*D_)
+     || bad(pts.beta.size(), nE) || bad(pts.g.size(), nE) || bad(pts.w.size(), nE)
+     || bad(pts.component.size(), nE) || bad(pts.group.size(), nE)
+    )
+    {
+        throw std::runtime_error("CUDA backend: boundary set arrays differ in length");
+    }
+    for (idx q = 0; q < nE; ++q)
+    {
+        if (pts.component[q] < 0 || pts.component[q] >= nOut_)
+        {
+            throw std::runtime_error("CUDA backend: boundary component out of range");
+        }
+        if (pts.group[q] < 0 || pts.group[q] >= nGroups_)
+        {
+            throw std::runtime_error("CUDA backend: boundary group out of range");
+        }
+    }
+
+    // Group entries by point (bitwise-equal coordinates): sort by x, then
+    // by entry, so the order is deterministic
+    std::vector<idx> order(nE);
+    std::iota(order.begin(), order.end(), idx(0));
+    const Real* x = pts.x.data();
+    const int D = D_;
+    std::stable_sort
+    (
+        order.begin(), order.end(),
+        [x, D](idx a, idx b)
+        {
+            for (int i = 0; i < D; ++i)
+            {
+                if (x[a*D + i] < x[b*D + i]) return true;
+                if (x[b*D + i] < x[a*D + i]) return false;
+            }
+            return false;
+        }
+    );
+    std::vector<Real> px;
+    hostBPtr_.assign(1, 0);
+    hostBNormal_.resize(nE*D_);
+    hostBAlpha_.resize(nE); hostBBeta_.resize(nE); hostBG_.resize(nE);
+    hostBW_.resize(nE); hostBComp_.resize(nE); hostBGroup_.resize(nE);
+    for (idx k = 0; k < nE; ++k)
+    {
+        const idx q = order[k];
+        const bool newPoint =
+            k == 0
+         || std::memcmp(x + q*D_, x + order[k - 1]*D_, D_*sizeof(Real)) != 0;
+        if (newPoint)
+        {
+            if (k > 0) hostBPtr_.push_back(k);
+            px.insert(px.end(), x + q*D_, x + (q + 1)*D_);
+        }
+        for (int i = 0; i < D_; ++i) hostBNormal_[k*D_ + i] = pts.normal[q*D_ + i];
+        hostBAlpha_[k] = pts.alpha[q];
+        hostBBeta_[k] = pts.beta[q];
+        hostBG_[k] = pts.g[q];
+        hostBW_[k] = pts.w[q];
+        hostBComp_[k] = pts.component[q];
+        hostBGroup_[k] = pts.group[q];
+    }
+    if (nE > 0) hostBPtr_.push_back(nE);
+    nBp_ = idx(hostBPtr_.size()) - 1;
+
+    hostX_.resize(nI_*D_);
+    hostX_.insert(hostX_.end(), px.begin(), px.end());
+    dataDirty_ = true;
+}
+
+
+// * * * * * * * * * * * * * * * Parameters * * * * * * * * * * * * * * * * //
+
+template<class Real>
+void CudaBackend<Real>::setParameters(const Real* params)
+{
+    prepare();
+    upload(params_, params, nParams_*sizeof(Real));
+    PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+}
+
+
+template<class Real>
+void CudaBackend<Real>::getParameters(Real* params)
+{
+    download(params, params_, nParams_*sizeof(Real));
+    PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+}
+
+
+template<class Real>
+void CudaBackend<Real>::setAdamState(const AdamState<Real>& s)
+{
+    prepare();
+    const std::vector<Real> zero(nParams_, Real(0));
+    const auto& m = s.m.empty() ? zero : s.m;
+    const auto& v = s.v.empty() ? zero : s.v;
+    if (idx(m.size()) != nParams_ || idx(v.size()) != nParams_)
+    {
+        throw std::runtime_error("CUDA backend: Adam state of the wrong size");
+    }
+    upload(m_, m.data(), nParams_*sizeof(Real));
+    upload(v_, v.data(), nParams_*sizeof(Real));
+    upload(step_, &s.step, sizeof(std::int64_t));
+    PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+}
+
+
+template<class Real>
+AdamState<Real> CudaBackend<Real>::getAdamState()
+{
+    AdamState<Real> s;
+    s.m.resize(nParams_);
+    s.v.resize(nParams_);
+    download(s.m.data(), m_, nParams_*sizeof(Real));
+    download(s.v.data(), v_, nParams_*sizeof(Real));
+    download(&s.step, step_, sizeof(std::int64_t));
+    PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    return s;
+}
+
+
+// * * * * * * * * * * * * * * * * The pass  * * * * * * * * * * * * * * * * //
+
+template<class Real>
+void CudaBackend<Real>::mark(int phase)
+{
+    if (!profiling_) return;
+    cudaEvent_t e;
+    PINN_CUDA_CHECK(cudaEventCreate(&e));
+    PINN_CUDA_CHECK(cudaEventRecord(e, stream_));
+    events_.push_back(e);
+    eventPhase_.push_back(phase);
+}
+
+
+template<class Real>
+void CudaBackend<Real>::forward(const Real* P, const Real* X, idx M)
+{
+    const idx C = idx(S_)*M;
+    const Activation act = this->problem_.net.activation;
+    if (D_ == 1) inputStreamsKernel<Real, 1><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
+    else if (D_ == 2) inputStreamsKernel<Real, 2><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
+    else inputStreamsKernel<Real, 3><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
+    PINN_CUDA_CHECK_LAUNCH();
+    mark(phaseInput);
+
+    for (int l = 0; l < nW_; ++l)
+    {
+        const bool last = l == nW_ - 1;
+        Real* out = last ? O_ : Z_[l + 1];
+        const int ldOut = last ? nOut_ : ld_[l + 1];
+        PINN_CUBLAS_CHECK
+        (
+            gemm
+            (
+                blas_, CUBLAS_OP_N, CUBLAS_OP_N, sizes_[l + 1], int(C), sizes_[l] + 1,
+                Real(1), P + wOff_[l], sizes_[l + 1], A_[l], ld_[l],
+                Real(0), out, ldOut
+            )
+        );
+        mark(phaseFwdGemm);
+        if (!last)
+        {
+            const int n = sizes_[l + 1];
+            const int ld = ld_[l + 1];
+            const int grid = gridFor(idx(ld)*M);
+            if (D_ == 1) forwardStreamsKernel<Real, 1><<<grid, blockSize, 0, stream_>>>(act, out, A_[l + 1], n, ld, M);
+            else if (D_ == 2) forwardStreamsKernel<Real, 2><<<grid, blockSize, 0, stream_>>>(act, out, A_[l + 1], n, ld, M);
+            else forwardStreamsKernel<Real, 3><<<grid, blockSize, 0, stream_>>>(act, out, A_[l + 1], n, ld, M);
+            PINN_CUDA_CHECK_LAUNCH();
+            mark(phaseFwdStreams);
+        }
+    }
+}
+
+
+template<class Real>
+void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam)
+{
+    const PdeSpec pde = this->problem_.pde;
+    const Activation act = this->problem_.net.activation;
+    const idx nTot = nI_ + nBp_;
+
+    beginPassKernel<<<1, 32, 0, stream_>>>(loss, nTerms_, adam ? step_ : nullptr);
+    PINN_CUDA_CHECK_LAUNCH();
+    PINN_CUDA_CHECK
+    (
+        cudaMemsetAsync(partial_, 0, std::size_t(nSlices_)*nParams_*sizeof(Real), stream_)
+    );
+    mark(phaseUpdate);
+
+    for (idx start = 0; start < nTot; start += mCap_)
+    {
+        const idx M = std::min(mCap_, nTot - start);
+        const int C = int(idx(S_)*M);
+        forward(P, X_ + start*D_, M);
+
+        // Residuals, loss, dL/dO (into G_[1]: free until layer nW-2's backward)
+        Real* GO = G_[1];
+        const std::size_t shm = std::max(nTerms_, 1)*sizeof(double);
+        if (D_ == 1) lossKernel<Real, 1><<<gridFor(M), blockSize, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+        else if (D_ == 2) lossKernel<Real, 2><<<gridFor(M), blockSize, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+        else lossKernel<Real, 3><<<gridFor(M), blockSize, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+        PINN_CUDA_CHECK_LAUNCH();
+        mark(phaseLoss);
+
+        const Real* g = GO;
+        int ldg = nOut_;
+        int ping = 0;
+        for (int l = nW_ - 1; l >= 0; --l)
+        {
+            // dW_l (with the bias column) += G_{l+1} A_l^T, the C columns
+            // split into nSlices_ slices of k columns (+ a remainder)
+            const int m = sizes_[l + 1];
+            const int n = sizes_[l] + 1;
+            const int slices = std::min(nSlices_, C);
+            const int k = C/slices;
+            const int rem = C - slices*k;
+            Real* dW = partial_ + wOff_[l];
+            PINN_CUBLAS_CHECK
+            (
+                gemmStridedBatched
+                (
+                    blas_, CUBLAS_OP_N, CUBLAS_OP_T, m, n, k,
+                    Real(1), g, ldg, (long long)(k)*ldg,
+                    A_[l], ld_[l], (long long)(k)*ld_[l],
+                    Real(1), dW, m, (long long)(nParams_), slices
+                )
+            );
+            if (rem > 0)
+            {
+                PINN_CUBLAS_CHECK
+                (
+                    gemm
+                    (
+                        blas_, CUBLAS_OP_N, CUBLAS_OP_T, m, n, rem,
+                        Real(1), g + idx(slices)*k*ldg, ldg,
+                        A_[l] + idx(slices)*k*ld_[l], ld_[l],
+                        Real(1), dW, m
+                    )
+                );
+            }
+            mark(phaseWgradGemm);
+
+            if (l == 0) break;
+
+            // dL/dA_l = W_l^T G_{l+1}, then dL/dZ_l in place
+            Real* gOut = G_[ping];
+            PINN_CUBLAS_CHECK
+            (
+                gemm
+                (
+                    blas_, CUBLAS_OP_T, CUBLAS_OP_N, sizes_[l], C, m,
+                    Real(1), P + wOff_[l], m, g, ldg, Real(0), gOut, ld_[l]
+                )
+            );
+            mark(phaseBwdGemm);
+            const int grid = gridFor(idx(ld_[l])*M);
+            if (D_ == 1) backwardStreamsKernel<Real, 1><<<grid, blockSize, 0, stream_>>>(act, Z_[l], gOut, sizes_[l], ld_[l], M);
+            else if (D_ == 2) backwardStreamsKernel<Real, 2><<<grid, blockSize, 0, stream_>>>(act, Z_[l], gOut, sizes_[l], ld_[l], M);
+            else backwardStreamsKernel<Real, 3><<<grid, blockSize, 0, stream_>>>(act, Z_[l], gOut, sizes_[l], ld_[l], M);
+            PINN_CUDA_CHECK_LAUNCH();
+            mark(phaseBwdStreams);
+            g = gOut;
+            ldg = ld_[l];
+            ping ^= 1;
+        }
+    }
+
+    const int grid = gridFor(nParams_);
+    if (adam)
+    {
+        adamKernel<Real><<<grid, blockSize, 0, stream_>>>
+        (
+            params_, m_, v_, partial_, nSlices_, nParams_, step_, *adam
+        );
+    }
+    else
+    {
+        reducePartialsKernel<Real><<<grid, blockSize, 0, stream_>>>
+        (
+            partial_, nSlices_, nParams_, grad_
+        );
+    }
+    PINN_CUDA_CHECK_LAUNCH();
+    mark(phaseUpdate);
+}
+
+
+template<class Real>
+LossTerms CudaBackend<Real>::readLoss(const double* dLoss)
+{
+    std::vector<double> h(std::max(nTerms_, 1), 0.0);
+    download(h.data(), dLoss, nTerms_*sizeof(double));
+    PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    LossTerms t;
+    t.pde.assign(h.begin(), h.begin() + nEq_);
+    t.bc.assign(h.begin() + nEq_, h.begin() + nTerms_);
+    t.total = 0;
+    for (int i = 0; i < nTerms_; ++i) t.total += h[i];
+    return t;
+}
+
+
+template<class Real>
+LossTerms CudaBackend<Real>::lossAndGradient(const Real* params, Real* grad)
+{
+    prepare();
+    upload(scratch_, params, nParams_*sizeof(Real));
+    pass(scratch_, lossEval_, nullptr);
+    if (grad) download(grad, grad_, nParams_*sizeof(Real));
+    return readLoss(lossEval_);
+}
+
+
+template<class Real>
+void CudaBackend<Real>::capture(const AdamParams& cfg)
+{
+    if (graph_)
+    {
+        PINN_CUDA_CHECK(cudaGraphExecDestroy(graph_));
+        graph_ = nullptr;
+    }
+    cudaGraph_t graph = nullptr;
+    PINN_CUDA_CHECK(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
+    try
+    {
+        pass(params_, lossAcc_, &cfg);
+    }
+    catch (...)
+    {
+        cudaStreamEndCapture(stream_, &graph);
+        if (graph) cudaGraphDestroy(graph);
+        throw;
+    }
+    PINN_CUDA_CHECK(cudaStreamEndCapture(stream_, &graph));
+    const cudaError_t err = cudaGraphInstantiate(&graph_, graph, 0);
+    cudaGraphDestroy(graph);
+    PINN_CUDA_CHECK(err);
+    graphCfg_ = cfg;
+    graphValid_ = true;
+}
+
+
+template<class Real>
+void CudaBackend<Real>::adamSteps(int n, const AdamConfig& cfg)
+{
+    if (n <= 0) return;
+    prepare();
+    const AdamParams p{cfg.lr, cfg.beta1, cfg.beta2, cfg.eps, cfg.decayRate, cfg.decaySteps};
+    if (!graphValid_ || std::memcmp(&p, &graphCfg_, sizeof(p)) != 0)
+    {
+        capture(p);
+    }
+    for (int i = 0; i < n; ++i)
+    {
+        PINN_CUDA_CHECK(cudaGraphLaunch(graph_, stream_));
+    }
+    haveLoss_ = true;
+}
+
+
+template<class Real>
+LossTerms CudaBackend<Real>::lastLoss()
+{
+    if (!haveLoss_)
+    {
+        LossTerms t;
+        t.pde.assign(nEq_, 0.0);
+        t.bc.assign(nGroups_, 0.0);
+        return t;
+    }
+    return readLoss(lossAcc_);
+}
+
+
+template<class Real>
+void CudaBackend<Real>::evaluate(const Real* x, idx n, Real* values, Real* residuals)
+{
+    if (n <= 0) return;
+    prepare(n);
+    const PdeSpec pde = this->problem_.pde;
+    const std::size_t need = std::size_t(mCap_)*(D_ + nOut_ + nEq_);
+    if (pinnedCount_ < need)
+    {
+        if (pinned_) PINN_CUDA_CHECK(cudaFreeHost(pinned_));
+        pinned_ = nullptr;
+        PINN_CUDA_CHECK(cudaMallocHost(&pinned_, need*sizeof(Real)));
+        pinnedCount_ = need;
+    }
+    Real* hx = pinned_;
+    Real* hv = hx + mCap_*D_;
+    Real* hr = hv + mCap_*nOut_;
+    for (idx start = 0; start < n; start += mCap_)
+    {
+        const idx M = std::min(mCap_, n - start);
+        std::memcpy(hx, x + start*D_, M*D_*sizeof(Real));
+        upload(evalX_, hx, M*D_*sizeof(Real));
+        forward(params_, evalX_, M);
+        Real* res = residuals ? evalRes_ : nullptr;
+        if (D_ == 1) evaluateKernel<Real, 1><<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
+        else if (D_ == 2) evaluateKernel<Real, 2><<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
+        else evaluateKernel<Real, 3><<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
+        PINN_CUDA_CHECK_LAUNCH();
+        download(hv, evalVal_, M*nOut_*sizeof(Real));
+        if (residuals) download(hr, evalRes_, M*nEq_*sizeof(Real));
+        PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        std::memcpy(values + start*nOut_, hv, M*nOut_*sizeof(Real));
+        if (residuals) std::memcpy(residuals + start*nEq_, hr, M*nEq_*sizeof(Real));
+    }
+}
+
+
+template<class Real>
+std::vector<std::pair<std::string, double>> CudaBackend<Real>::profile
+(
+    int reps, const AdamConfig& cfg
+)
+{
+    prepare();
+    const AdamParams p{cfg.lr, cfg.beta1, cfg.beta2, cfg.eps, cfg.decayRate, cfg.decaySteps};
+    std::vector<double> total(nPhases, 0.0);
+    for (int r = 0; r < reps; ++r)
+    {
+        profiling_ = true;
+        mark(phaseUpdate);
+        try
+        {
+            pass(params_, lossAcc_, &p);
+        }
+        catch (...)
+        {
+            profiling_ = false;
+            throw;
+        }
+        profiling_ = false;
+        PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        for (std::size_t i = 1; i < events_.size(); ++i)
+        {
+            float ms = 0;
+            PINN_CUDA_CHECK(cudaEventElapsedTime(&ms, events_[i - 1], events_[i]));
+            total[eventPhase_[i]] += ms;
+        }
+        for (cudaEvent_t e : events_) PINN_CUDA_CHECK(cudaEventDestroy(e));
+        events_.clear();
+        eventPhase_.clear();
+    }
+    haveLoss_ = true;
+    std::vector<std::pair<std::string, double>> out;
+    for (int i = 0; i < nPhases; ++i) out.emplace_back(phaseNames[i], total[i]/std::max(reps, 1));
+    return out;
+}
+
+template<class Real>
+std::vector<double> CudaBackend<Real>::timeSteps(int n, const AdamConfig& cfg)
+{
+    std::vector<cudaEvent_t> ev(std::max(n, 0) + 1);
+    for (auto& e : ev) PINN_CUDA_CHECK(cudaEventCreate(&e));
+    std::vector<double> ms;
+    try
+    {
+        adamSteps(1, cfg);     // capture outside the timed region
+        PINN_CUDA_CHECK(cudaEventRecord(ev[0], stream_));
+        for (int i = 0; i < n; ++i)
+        {
+            adamSteps(1, cfg);
+            PINN_CUDA_CHECK(cudaEventRecord(ev[i + 1], stream_));
+        }
+        PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        for (int i = 0; i < n; ++i)
+        {
+            float t = 0;
+            PINN_CUDA_CHECK(cudaEventElapsedTime(&t, ev[i], ev[i + 1]));
+            ms.push_back(t);
+        }
+    }
+    catch (...)
+    {
+        for (auto& e : ev) cudaEventDestroy(e);
+        throw;
+    }
+    for (auto& e : ev) PINN_CUDA_CHECK(cudaEventDestroy(e));
+    return ms;
+}
+
+} // namespace cuda
+
+
+// * * * * * * * * * * * * * * * Public API * * * * * * * * * * * * * * * * //
+
+template<class Real>
+std::unique_ptr<Backend<Real>> newCudaBackend
+(
+    const Problem& problem, const BackendOptions& opts
+)
+{
+    return std::unique_ptr<Backend<Real>>(new cuda::CudaBackend<Real>(problem, opts));
+}
+
+template std::unique_ptr<Backend<float>> newCudaBackend<float>(const Problem&, const BackendOptions&);
+template std::unique_ptr<Backend<double>> newCudaBackend<double>(const Problem&, const BackendOptions&);
+
+
+namespace cuda
+{
+
+template<class Real>
+std::vector<std::pair<std::string, double>> profileStep
+(
+    Backend<Real>& backend, int reps, const AdamConfig& cfg
+)
+{
+    auto* b = dynamic_cast<CudaBackend<Real>*>(&backend);
+    if (!b) throw std::runtime_error("profileStep: not a CUDA backend");
+    return b->profile(reps, cfg);
+}
+
+template std::vector<std::pair<std::string, double>> profileStep<float>(Backend<float>&, int, const AdamConfig&);
+template std::vector<std::pair<std::string, double>> profileStep<double>(Backend<double>&, int, const AdamConfig&);
+
+template<class Real>
+std::vector<double> timeSteps(Backend<Real>& backend, int n, const AdamConfig& cfg)
+{
+    auto* b = dynamic_cast<CudaBackend<Real>*>(&backend);
+    if (!b) throw std::runtime_error("timeSteps: not a CUDA backend");
+    return b->timeSteps(n, cfg);
+}
+
+template std::vector<double> timeSteps<float>(Backend<float>&, int, const AdamConfig&);
+template std::vector<double> timeSteps<double>(Backend<double>&, int, const AdamConfig&);
+
+} // namespace cuda
+
+
+namespace
+{
+__global__ void probeKernel(int* out) { *out = 42; }
+}
+
+bool cudaDeviceUsable(std::string& msg)
+{
+    int count = 0;
+    cudaError_t err = cudaGetDeviceCount(&count);
+    if (err != cudaSuccess)
+    {
+        cudaGetLastError();
+        msg = std::string("no usable CUDA driver/GPU: ") + cudaGetErrorString(err);
+        return false;
+    }
+    if (count == 0)
+    {
+        msg = "no GPU found";
+        return false;
+    }
+    // A kernel of this build must run (catches a GPU older than the
+    // architecture the kernels were compiled for)
+    int* d = nullptr;
+    int h = 0;
+    err = cudaMalloc(&d, sizeof(int));
+    if (err == cudaSuccess)
+    {
+        probeKernel<<<1, 1>>>(d);
+        err = cudaGetLastError();
+        if (err == cudaSuccess) err = cudaMemcpy(&h, d, sizeof(int), cudaMemcpyDeviceToHost);
+        cudaFree(d);
+    }
+    if (err != cudaSuccess || h != 42)
+    {
+        cudaGetLastError();
+        msg = std::string("the GPU cannot run this build's kernels: ")
+            + (err != cudaSuccess ? cudaGetErrorString(err) : "wrong result");
+        return false;
+    }
+    cudaDeviceProp prop;
+    if (cudaGetDeviceProperties(&prop, 0) == cudaSuccess)
+    {
+        msg = std::string(prop.name) + " (compute capability "
+            + std::to_string(prop.major) + "." + std::to_string(prop.minor) + ", "
+            + std::to_string(count) + " GPU" + (count > 1 ? "s" : "") + ")";
+    }
+    return true;
+}
+
+} // namespace pinn
