@@ -19,7 +19,7 @@ FoamFile
 {{
     version     2.0;
     format      ascii;
-    class       volScalarField;
+    class       {cls};
     location    "0";
     object      {obj};
 }}
@@ -27,7 +27,7 @@ FoamFile
 
 dimensions      [0 0 0 1 0 0 0];
 
-internalField   uniform 0;
+internalField   uniform {internal};
 
 boundaryField
 {{
@@ -94,9 +94,9 @@ def linear(case, patch, fn):
     return nonuniform([fn(*face_centre(pts, f)) for f in patches[patch]])
 
 
-def write(case, body, obj="T"):
+def write(case, body, obj="T", cls="volScalarField", internal="0"):
     with open(os.path.join(HERE, case, "0", obj), "w") as fh:
-        fh.write(HEADER.format(obj=obj, body=body))
+        fh.write(HEADER.format(obj=obj, body=body, cls=cls, internal=internal))
 
 
 def entry(name, lines):
@@ -152,3 +152,19 @@ if __name__ == "__main__":
           entry("inlet", [("type", "fixedValue"), ("value", "uniform 1")])
           + entry("outlet", [("type", "calculated"), ("value", "uniform 0")])
           + entry("walls", [("type", "zeroGradient")]))
+    # More bad input: a patch without an entry, a valueFraction above 1, a
+    # vector field
+    write("badPatchType",
+          entry("inlet", [("type", "fixedValue"), ("value", "uniform 1")])
+          + entry("outlet", [("type", "zeroGradient")]),
+          obj="TmissingPatch")
+    write("badPatchType",
+          entry("inlet", [("type", "fixedValue"), ("value", "uniform 1")])
+          + entry("outlet", [("type", "zeroGradient")])
+          + entry("walls", [("type", "mixed"), ("refValue", "uniform 0"),
+                            ("refGradient", "uniform 0"), ("valueFraction", "uniform 1.5"),
+                            ("value", "uniform 0")]),
+          obj="TbadFraction")
+    write("badPatchType",
+          entry('".*"', [("type", "zeroGradient")]),
+          obj="U", cls="volVectorField", internal="(0 0 0)")

@@ -6,7 +6,6 @@
 #include "pinnPatchInterpolation.H"
 #include "IOdictionary.H"
 #include "IFstream.H"
-#include "FlatOutput.H"
 #include "volFields.H"
 #include "emptyPolyPatch.H"
 #include "processorPolyPatch.H"
@@ -50,6 +49,25 @@ const Foam::wordList& Foam::pinnBoundaryTerms::skippedTypes()
     static const wordList types({"empty", "processor"});
     return types;
 }
+
+
+// * * * * * * * * * * * * * * * Local Functions * * * * * * * * * * * * * * //
+
+namespace
+{
+
+//- Words separated by commas, for messages
+Foam::string joined(const Foam::wordList& words)
+{
+    Foam::string s;
+    forAll(words, i)
+    {
+        s += (i ? ", " : "") + words[i];
+    }
+    return s;
+}
+
+} // End anonymous namespace
 
 
 // * * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
@@ -124,8 +142,8 @@ void Foam::pinnBoundaryTerms::addTerm
             << "Unsupported patch type " << type << " for patch "
             << pp.name() << " of field " << fieldName_ << " in "
             << filePath_ << nl
-            << "    Supported patch types: " << flatOutput(supportedTypes())
-            << nl << "    (" << flatOutput(skippedTypes())
+            << "    Supported patch types: " << joined(supportedTypes()).c_str()
+            << nl << "    (" << joined(skippedTypes()).c_str()
             << " patches carry no boundary term)." << nl
             << "    Change the type of patch " << pp.name()
             << " to one of the supported types."
@@ -250,8 +268,8 @@ Foam::pinnBoundaryTerms::pinnBoundaryTerms
                 << "No entry for patch " << pp.name() << " (type "
                 << pp.type() << ") in boundaryField of field " << fieldName
                 << nl << "    Add an entry for " << pp.name()
-                << " with one of the supported patch types "
-                << flatOutput(supportedTypes()) << "."
+                << " with one of the supported patch types: "
+                << joined(supportedTypes()).c_str() << "."
                 << exit(FatalIOError);
         }
 

@@ -349,6 +349,51 @@ TEST(pinnBoundaryTerms, unsupportedPatchTypeIsFatalIOError)
 }
 
 
+TEST(pinnBoundaryTerms, otherBadFieldFilesAreFatalIOErrors)
+{
+    foamCase c("badPatchType");
+
+    // A patch without an entry
+    try
+    {
+        pinnBoundaryTerms terms(*c.mesh, "TmissingPatch");
+        FAIL() << "no error for a patch without an entry";
+    }
+    catch (const Foam::IOerror& err)
+    {
+        const std::string msg(err.message());
+        EXPECT_TRUE(pinnTest::contains(msg, "No entry for patch walls")) << msg;
+        EXPECT_TRUE(pinnTest::contains(err.ioFileName(), "0/TmissingPatch"));
+    }
+
+    // valueFraction outside [0, 1]
+    try
+    {
+        pinnBoundaryTerms terms(*c.mesh, "TbadFraction");
+        FAIL() << "no error for valueFraction 1.5";
+    }
+    catch (const Foam::IOerror& err)
+    {
+        const std::string msg(err.message());
+        EXPECT_TRUE(pinnTest::contains(msg, "valueFraction")) << msg;
+        EXPECT_TRUE(pinnTest::contains(msg, "walls")) << msg;
+    }
+
+    // Not a scalar field
+    try
+    {
+        pinnBoundaryTerms terms(*c.mesh, "U");
+        FAIL() << "no error for a volVectorField";
+    }
+    catch (const Foam::IOerror& err)
+    {
+        const std::string msg(err.message());
+        EXPECT_TRUE(pinnTest::contains(msg, "volVectorField")) << msg;
+        EXPECT_TRUE(pinnTest::contains(msg, "volScalarField")) << msg;
+    }
+}
+
+
 TEST(pinnBoundaryTerms, missingFieldIsFatal)
 {
     foamCase c("hex2D");
