@@ -1,0 +1,65 @@
+/*---------------------------------------------------------------------------*\
+  pinnFoam: physics-informed neural networks on OpenFOAM cases
+-------------------------------------------------------------------------------
+Application
+    pinnFoam
+
+Group
+    grpBasicSolvers
+
+Description
+    Trains a physics-informed neural network for the PDE named in
+    constant/pinnProperties on the case's mesh, with the boundary conditions
+    of the initial field as boundary terms. One time step is one optimiser
+    iteration (deltaT 1); at write times the network is evaluated on the mesh
+    and written as fields, with a checkpoint from which a run resumes.
+
+\*---------------------------------------------------------------------------*/
+
+#include "fvCFD.H"
+#include "pinnModel.H"
+
+// * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * //
+
+int main(int argc, char *argv[])
+{
+    argList::addNote
+    (
+        "Trains a physics-informed neural network on the case's mesh and"
+        " boundary conditions (constant/pinnProperties)"
+    );
+    argList::noParallel();
+
+    #include "setRootCase.H"
+    #include "createTime.H"
+    #include "createMesh.H"
+
+    pinnModel model(runTime, mesh);
+
+    Info<< "\nStarting training\n" << endl;
+
+    while (runTime.loop())
+    {
+        model.iterate();
+
+        if (model.logTime() || runTime.writeTime())
+        {
+            Info<< "Time = " << runTime.timeName() << nl;
+            model.report();
+            if (runTime.writeTime())
+            {
+                model.write();
+            }
+            Info<< "ExecutionTime = " << runTime.elapsedCpuTime() << " s"
+                << "  ClockTime = " << runTime.elapsedClockTime() << " s"
+                << nl << endl;
+        }
+    }
+
+    Info<< "End\n" << endl;
+
+    return 0;
+}
+
+
+// ************************************************************************* //

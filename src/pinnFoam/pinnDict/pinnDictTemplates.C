@@ -1,0 +1,69 @@
+/*---------------------------------------------------------------------------*\
+  pinnFoam: physics-informed neural networks on OpenFOAM cases
+\*---------------------------------------------------------------------------*/
+
+#include "pinnDict.H"
+
+// * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * //
+
+template<class Type>
+Type Foam::pinnDict::getPositive(const dictionary& dict, const word& key)
+{
+    if (!dict.found(key, keyType::LITERAL))
+    {
+        FatalIOErrorInFunction(dict)
+            << "Missing entry '" << key << "' in " << dict.dictName()
+            << " of " << dict.name() << nl
+            << "    Add '" << key << " <value>;' (a number > 0) to " << dict.dictName()
+            << exit(FatalIOError);
+    }
+    const Type v = dict.get<Type>(key);
+    if (!(v > Type(0)))
+    {
+        FatalIOErrorInFunction(dict)
+            << "Entry '" << key << "' in " << dict.dictName()
+            << " must be > 0, but is " << v << nl
+            << "    Set a positive value."
+            << exit(FatalIOError);
+    }
+    return v;
+}
+
+
+template<class Type>
+Type Foam::pinnDict::getOrDefaultPositive
+(
+    const dictionary& dict,
+    const word& key,
+    const Type& deflt
+)
+{
+    if (!dict.found(key, keyType::LITERAL))
+    {
+        return deflt;
+    }
+    return getPositive<Type>(dict, key);
+}
+
+
+template<class Type>
+Type Foam::pinnDict::getOrDefaultNonNegative
+(
+    const dictionary& dict,
+    const word& key,
+    const Type& deflt
+)
+{
+    const Type v = dict.getOrDefault<Type>(key, deflt);
+    if (v < Type(0))
+    {
+        FatalIOErrorInFunction(dict)
+            << "Entry '" << key << "' in " << dict.dictName()
+            << " must be >= 0, but is " << v << nl
+            << "    Set a value >= 0."
+            << exit(FatalIOError);
+    }
+    return v;
+}
+
+// ************************************************************************* //

@@ -1,0 +1,827 @@
+/*---------------------------------------------------------------------------*\
+  pinnFoam: physics-informed neural networks on OpenFOAM cases
+\*---------------------------------------------------------------------------*/
+
+#include "pinnModel.H"
+#include "FlatOutput.H"
+#include "pinnDict.H"
+#include "IFstream.H"
+#include "OSspecific.H"
+#include "calculatedFvPatchFields.H"
+#include "zeroGradientFvPatchFields.H"
+#include "emptyFvPatch.H"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+
+// * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
+
+namespace Foam
+{
+    defineTypeNameAndDebug(pinnModel, 0);
+}
+
+
+// * * * * * * * * * * * * * * * Local Functions * * * * * * * * * * * * * * //
+
+namespace
+{
+
+using namespace Foam;
+
+const dictionary& requiredSubDict
+(
+    const dictionary& dict,
+    const word& key,
+    const char* hint
+)
+{
+    if (!dict.isDict(key))
+    {
+        FatalIOErrorInFunction(dict)
+            << "Missing sub-dictionary '" << key << "' in " << dict.name() << nl
+            << "    Add '" << key << " { " << hint << " }' (see "
+            << "$PINNFOAM_DIR/etc/caseDicts/pinnProperties)"
+            << exit(FatalIOError);
+    }
+    return dict.subDict(key);
+}
+
+
+word requiredWord(const dictionary& dict, const word& key, const char* hint)
+{
+    if (!dict.found(key, keyType::LITERAL))
+    {
+        FatalIOErrorInFunction(dict)
+            << "Missing entry '" << key << "' in " << dict.name() << nl
+            << "    Add '" << key << " " << hint << ";'"
+            << exit(FatalIOError);
+    }
+    return dict.get<word>(key);
+}
+
+
+//- The earliest time directory of a case (normally 0)
+word initialTimeName(const Time& runTime)
+{
+    const instantList times = TimePaths::findTimes(runTime.path(), runTime.constant());
+    for (const instant& t : times)
+    {
+        if (t.name() != runTime.constant())
+        {
+            return t.name();
+        }
+    }
+    FatalErrorInFunction
+        << "Case " << runTime.path() << " has no time directory with the"
+        << " initial fields" << nl
+        << "    Create 0/ with the field to train and its boundary conditions"
+        << exit(FatalError);
+    return word::null;
+}
+
+
+std::string lossLine(const pinn::LossTerms& l)
+{
+    OStringStream os;
+    os  << l.total;
+    return os.str();
+}
+
+} // End anonymous namespace
+
+
+// * * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
+
+void Foam::pinnModel::readNetwork(const dictionary& dict)
+{
+    pinnDict::checkKeys(dict, wordList({"type", "layers", "activation", "seed"}));
+    pinnDict::getChoiceOrDefault(dict, "type", wordList({"MLP"}), "MLP");
+
+    if (!dict.found("layers"))
+    {
+        FatalIOErrorInFunction(dict)
+            << "Missing entry 'layers' in network of " << dict.name() << nl
+            << "    Add 'layers (64 64 64 64);': the widths of the hidden layers"
+            << exit(FatalIOError);
+    }
+    const labelList layers(dict.get<labelList>("layers"));
+    if (layers.empty())
+    {
+        FatalIOErrorInFunction(dict)
+            << "Entry 'layers' in network is empty" << nl
+            << "    Give at least one hidden layer, e.g. 'layers (64 64 64 64);'"
+            << exit(FatalIOError);
+    }
+    for (const label w : layers)
+    {
+        if (w <= 0)
+        {
+            FatalIOErrorInFunction(dict)
+                << "Entry 'layers' in network has a width " << w
+                << " (all widths must be > 0): " << flatOutput(layers)
+                << exit(FatalIOError);
+        }
+    }
+    const word act = pinnDict::getChoiceOrDefault
+    (
+        dict, "activation", wordList({"tanh", "sin"}), "tanh"
+    );
+
+    problem_.net.inputDim = domain_.nDim();
+    problem_.net.hidden.assign(layers.begin(), layers.end());
+    problem_.net.nOutputs = problem_.pde.nOut;
+    problem_.net.activation =
+        act == "sin" ? pinn::Activation::sin : pinn::Activation::tanh;
+    networkSeed_ = pinnDict::getOrDefaultNonNegative<label>(dict, "seed", 1);
+}
+
+
+void Foam::pinnModel::selectDevice()
+{
+    const word requested = pinnDict::getChoiceOrDefault
+    (
+        dict_, "device", wordList({"auto", "cpu", "gpu"}), "auto"
+    );
+    std::string why;
+    const bool gpuOk = pinn::gpuAvailable(why);
+    if (requested == "gpu" && !gpuOk)
+    {
+        FatalIOErrorInFunction(dict_)
+            << "'device gpu;' in " << dict_.objectPath() << " but no GPU can be used:"
+            << nl << "    " << why.c_str() << nl
+            << "    Set 'device cpu;' (or 'device auto;') to train on the CPU."
+            << exit(FatalIOError);
+    }
+    if (requested == "auto")
+    {
+        device_ = gpuOk ? "gpu" : "cpu";
+        Info<< "device auto: picked " << device_;
+        if (!gpuOk)
+        {
+            Info<< " (" << why.c_str() << ")";
+        }
+        Info<< nl;
+    }
+    else
+    {
+        device_ = requested;
+    }
+}
+
+
+void Foam::pinnModel::readReferences()
+{
+    if (!dict_.found("references"))
+    {
+        return;
+    }
+    const dictionary& refs = requiredSubDict
+    (
+        dict_, "references", "name { case \"cfd\"; time latestTime; }"
+    );
+    const label nCells = mesh_.nCells();
+    for (const entry& e : refs)
+    {
+        if (!e.isDict())
+        {
+            FatalIOErrorInFunction(refs)
+                << "Entry '" << e.keyword() << "' in references is not a dictionary"
+                << nl << "    Write it as " << e.keyword()
+                << " { case \"<case directory>\"; time latestTime; }"
+                << exit(FatalIOError);
+        }
+        const dictionary& rd = e.dict();
+        pinnDict::checkKeys(rd, wordList({"case", "time", "field"}));
+        if (!rd.found("case"))
+        {
+            FatalIOErrorInFunction(rd)
+                << "Missing entry 'case' in reference " << e.keyword() << nl
+                << "    Add 'case \"<directory>\";': a case holding the reference"
+                << " solution on this mesh (relative to this case, or \".\")"
+                << exit(FatalIOError);
+        }
+        fileName caseDir(rd.get<fileName>("case"));
+        caseDir.expand();
+        if (!caseDir.isAbsolute())
+        {
+            caseDir = runTime_.path()/caseDir;
+        }
+        caseDir.clean();
+        if (!isDir(caseDir))
+        {
+            FatalIOErrorInFunction(rd)
+                << "Reference case directory " << caseDir << " of reference '"
+                << e.keyword() << "' does not exist" << nl
+                << "    Run the reference solver first (see the tutorial's Allrun)"
+                << " or correct 'case'"
+                << exit(FatalIOError);
+        }
+        // 'time' is latestTime or a time value
+        word timeSpec("latestTime");
+        scalar timeValue = -GREAT;
+        if (rd.found("time"))
+        {
+            ITstream& ts = rd.lookup("time");
+            token t(ts);
+            if (t.isNumber())
+            {
+                timeValue = t.number();
+                timeSpec = Time::timeName(timeValue);
+            }
+            else if (t.isWord() && t.wordToken() == "latestTime")
+            {
+                timeSpec = t.wordToken();
+            }
+            else
+            {
+                FatalIOErrorInFunction(rd)
+                    << "Entry 'time' of reference '" << e.keyword()
+                    << "' must be latestTime or a time value, not " << t.info()
+                    << exit(FatalIOError);
+            }
+        }
+        const instantList times = TimePaths::findTimes(caseDir, "constant");
+        word timeName;
+        for (const instant& t : times)
+        {
+            if (t.name() == "constant") continue;
+            if (timeSpec == "latestTime" || t.equal(timeValue))
+            {
+                timeName = t.name();
+            }
+        }
+        if (timeName.empty())
+        {
+            FatalIOErrorInFunction(rd)
+                << "Reference '" << e.keyword() << "': " << caseDir
+                << " has no time directory " << timeSpec << nl
+                << "    Available: " << flatOutput(times) << nl
+                << "    Set 'time' to one of them or to latestTime"
+                << exit(FatalIOError);
+        }
+        const word fld = rd.getOrDefault<word>("field", fieldName_);
+        const fileName file = caseDir/timeName/fld;
+        if (!isFile(file))
+        {
+            FatalIOErrorInFunction(rd)
+                << "Reference '" << e.keyword() << "': field file " << file
+                << " does not exist" << nl
+                << "    Write the reference field " << fld << " at time "
+                << timeName << " or set 'field'/'time'"
+                << exit(FatalIOError);
+        }
+
+        reference ref;
+        ref.name = e.keyword();
+        ref.file = file;
+        IFstream is(file);
+        const dictionary fieldDict(is);
+        const bool throwing = FatalIOError.throwExceptions(true);
+        try
+        {
+            ref.values = scalarField("internalField", fieldDict, nCells);
+        }
+        catch (const Foam::IOerror& err)
+        {
+            FatalIOError.throwExceptions(throwing);
+            FatalIOErrorInFunction(rd)
+                << "Reference '" << e.keyword() << "' (" << file
+                << ") does not match this mesh of " << nCells << " cells:" << nl
+                << "    " << err.message().c_str() << nl
+                << "    The reference must be a solution on the same mesh"
+                << exit(FatalIOError);
+        }
+        FatalIOError.throwExceptions(throwing);
+        if (ref.values.size() != nCells)
+        {
+            FatalIOErrorInFunction(rd)
+                << "Reference '" << e.keyword() << "' (" << file << ") has "
+                << ref.values.size() << " values, this mesh " << nCells << " cells" << nl
+                << "    The reference must be a solution on the same mesh"
+                << exit(FatalIOError);
+        }
+        references_.append(ref);
+        Info<< "Reference " << ref.name << ": " << file << nl;
+    }
+}
+
+
+void Foam::pinnModel::openFiles()
+{
+    const fileName dir =
+        runTime_.path()/"postProcessing"/"pinnFoam"/runTime_.timeName();
+    mkDir(dir);
+
+    lossFile_.reset(new OFstream(dir/"loss.dat"));
+    OFstream& lf = lossFile_();
+    lf  << "# pinnFoam loss terms: " << equation_->description().c_str() << nl
+        << "# Time total";
+    for (const word& e : equation_->equationNames()) lf << " pde(" << e << ")";
+    for (const word& g : sampler_->groupNames()) lf << " bc(" << g << ")";
+    lf  << " learningRate phase pointsPerSecond" << endl;
+
+    errorsFile_.reset(new OFstream(dir/"errors.dat"));
+    OFstream& ef = errorsFile_();
+    ef  << "# pinnFoam errors of " << fieldName_ << " against references at cell"
+        << " centres: relative L2 (volume-weighted), max |error|, max |error|/max |ref|"
+        << nl << "# Time";
+    for (const reference& r : references_)
+    {
+        ef  << " " << r.name << ".L2rel " << r.name << ".maxAbs "
+            << r.name << ".maxRel";
+    }
+    ef  << endl;
+
+    memoryFile_.reset(new OFstream(dir/"memory.dat"));
+    memoryFile_()
+        << "# pinnFoam device memory (bytes; zero on the CPU backend)" << nl
+        << "# Time pool inUse peak allocations hostToDevice deviceToHost" << endl;
+}
+
+
+void Foam::pinnModel::restart()
+{
+    const fileName stateFile =
+        runTime_.path()/runTime_.timeName()/"uniform"/"pinn"/"state";
+    const scalar startValue = runTime_.value();
+    if (!isFile(stateFile))
+    {
+        if (runTime_.timeName() != initialTimeName(runTime_))
+        {
+            FatalErrorInFunction
+                << "Start time " << runTime_.timeName() << " of case "
+                << runTime_.path() << " holds no pinnFoam checkpoint ("
+                << stateFile << ")" << nl
+                << "    Start from the initial time (startFrom startTime;"
+                << " startTime " << initialTimeName(runTime_) << ";) or from a"
+                << " time that pinnFoam wrote"
+                << exit(FatalError);
+        }
+        return;
+    }
+    std::ifstream is(stateFile, std::ios::binary);
+    try
+    {
+        runner_->readState(is);
+    }
+    catch (const std::exception& err)
+    {
+        FatalErrorInFunction
+            << "Cannot restart from " << stateFile << ":" << nl
+            << "    " << err.what() << exit(FatalError);
+    }
+    if (runner_->iteration() != label(std::round(startValue)))
+    {
+        FatalErrorInFunction
+            << "Checkpoint " << stateFile << " is of iteration "
+            << label(runner_->iteration()) << " but its time is "
+            << runTime_.timeName() << nl
+            << "    The time directory was renamed or deltaT changed; start"
+            << " from the initial time"
+            << exit(FatalError);
+    }
+    Info<< "Restarted from " << stateFile << " (iteration "
+        << label(runner_->iteration()) << ", " << runner_->phase().c_str() << ")" << nl;
+}
+
+
+void Foam::pinnModel::checkFinite(const pinn::LossTerms& loss) const
+{
+    if (!std::isfinite(loss.total))
+    {
+        FatalErrorInFunction
+            << "Training diverged at iteration " << runTime_.timeName()
+            << ": the loss is " << lossLine(loss).c_str() << nl
+            << "    Nothing was written for this time. The last checkpoint is "
+            << lastWrite_ << " (restart with 'startFrom latestTime;')." << nl
+            << "    Reduce optimiser/learningRate, or raise loss weights"
+            << " gradually."
+            << exit(FatalError);
+    }
+}
+
+
+void Foam::pinnModel::evaluateField(volScalarField& T, volScalarField& residual)
+{
+    const label D = domain_.nDim();
+    const fvBoundaryMesh& bm = mesh_.boundary();
+
+    // One batch: cell centres, then the faces of every non-empty patch
+    labelList start(bm.size() + 1, 0);
+    label n = mesh_.nCells();
+    forAll(bm, patchi)
+    {
+        start[patchi] = n;
+        if (!isA<emptyFvPatch>(bm[patchi]))
+        {
+            n += bm[patchi].size();
+        }
+    }
+    start[bm.size()] = n;
+
+    List<point> pts(n);
+    forAll(mesh_.C(), celli)
+    {
+        pts[celli] = mesh_.C()[celli];
+    }
+    forAll(bm, patchi)
+    {
+        if (!isA<emptyFvPatch>(bm[patchi]))
+        {
+            const vectorField& Cf = bm[patchi].Cf();
+            forAll(Cf, facei)
+            {
+                pts[start[patchi] + facei] = Cf[facei];
+            }
+        }
+    }
+    scalarList coords;
+    domain_.networkCoordinates(pts, coords);
+    std::vector<double> x(coords.begin(), coords.end()), values, res;
+    runner_->evaluate(x, values, res);
+    (void)D;
+
+    scalarField& Ti = T.primitiveFieldRef();
+    scalarField& Ri = residual.primitiveFieldRef();
+    forAll(Ti, celli)
+    {
+        Ti[celli] = values[celli];
+        Ri[celli] = res[celli];
+    }
+    forAll(bm, patchi)
+    {
+        if (isA<emptyFvPatch>(bm[patchi]))
+        {
+            continue;
+        }
+        const label sz = bm[patchi].size();
+        scalarField pv(sz), pr(sz);
+        for (label i = 0; i < sz; ++i)
+        {
+            pv[i] = values[start[patchi] + i];
+            pr[i] = res[start[patchi] + i];
+        }
+        T.boundaryFieldRef()[patchi] == pv;
+        residual.boundaryFieldRef()[patchi] == pr;
+    }
+}
+
+
+void Foam::pinnModel::writeTimeDir()
+{
+    const word timeName = runTime_.timeName();
+    const word tmpInstance = ".pinnFoam-writing-" + timeName;
+    const fileName tmpDir = runTime_.path()/tmpInstance;
+    const fileName finalDir = runTime_.path()/timeName;
+    rmDir(tmpDir, true);
+    mkDir(tmpDir);
+
+    // Fields
+    volScalarField T
+    (
+        IOobject(fieldName_, tmpInstance, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false),
+        field0_()
+    );
+    volScalarField residual
+    (
+        IOobject(fieldName_ + ".residual", tmpInstance, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false),
+        mesh_,
+        dimensionedScalar(dimless, Zero),
+        calculatedFvPatchScalarField::typeName
+    );
+    evaluateField(T, residual);
+    T.write();
+    residual.write();
+
+    // Errors against the references
+    OFstream& ef = errorsFile_();
+    ef  << timeName;
+    const scalarField& V = mesh_.V();
+    for (const reference& r : references_)
+    {
+        volScalarField err
+        (
+            IOobject(fieldName_ + ".error." + r.name, tmpInstance, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false),
+            mesh_,
+            dimensionedScalar(dimless, Zero),
+            zeroGradientFvPatchScalarField::typeName
+        );
+        err.primitiveFieldRef() = T.primitiveField() - r.values;
+        err.correctBoundaryConditions();
+        err.write();
+
+        const scalarField& e = err.primitiveField();
+        const scalar l2 = std::sqrt(gSum(V*e*e)/max(gSum(V*r.values*r.values), VSMALL));
+        const scalar maxAbs = gMax(mag(e)());
+        const scalar maxRel = maxAbs/max(gMax(mag(r.values)()), VSMALL);
+        ef  << " " << l2 << " " << maxAbs << " " << maxRel;
+        Info<< "    error vs " << r.name << ": relative L2 " << l2
+            << ", max " << maxAbs << " (" << maxRel << " of max |ref|)" << nl;
+    }
+    ef  << endl;
+
+    // OpenFOAM's time state
+    {
+        IOdictionary timeDict
+        (
+            IOobject("time", tmpInstance, "uniform", runTime_, IOobject::NO_READ, IOobject::NO_WRITE, false)
+        );
+        timeDict.add("value", runTime_.value());
+        timeDict.add("name", timeName);
+        timeDict.add("index", runTime_.timeIndex());
+        timeDict.add("deltaT", runTime_.deltaTValue());
+        timeDict.add("deltaT0", runTime_.deltaT0Value());
+        timeDict.regIOobject::writeObject
+        (
+            IOstream::ASCII, IOstream::currentVersion, IOstream::UNCOMPRESSED, true
+        );
+    }
+
+    // Checkpoint
+    {
+        const fileName pinnDir = tmpDir/"uniform"/"pinn";
+        mkDir(pinnDir);
+        std::ofstream os(pinnDir/"state", std::ios::binary);
+        runner_->writeState(os);
+        os.close();
+        if (!os)
+        {
+            FatalErrorInFunction
+                << "Could not write the checkpoint " << pinnDir/"state"
+                << " (disk full?)" << exit(FatalError);
+        }
+
+        IOdictionary state
+        (
+            IOobject("pinnState", tmpInstance, "uniform/pinn", runTime_, IOobject::NO_READ, IOobject::NO_WRITE, false)
+        );
+        const pinn::LossTerms loss = runner_->loss();
+        state.add("iteration", label(runner_->iteration()));
+        state.add("phase", word(runner_->phase()));
+        state.add("loss", loss.total);
+        state.add("precision", precision_);
+        state.add("device", device_);
+        state.add("network", string(problem_.net.describe()));
+        state.add("equation", equation_->description());
+        state.add("samplingDraw", currentDraw_);
+        state.regIOobject::writeObject
+        (
+            IOstream::ASCII, IOstream::currentVersion, IOstream::UNCOMPRESSED, true
+        );
+    }
+
+    // Publish: the complete directory takes the time's name
+    const fileName oldDir = finalDir + ".pinnFoam-old";
+    if (exists(finalDir))
+    {
+        rmDir(oldDir, true);
+        mv(finalDir, oldDir);
+    }
+    if (!mv(tmpDir, finalDir))
+    {
+        FatalErrorInFunction
+            << "Could not rename " << tmpDir << " to " << finalDir
+            << exit(FatalError);
+    }
+    if (exists(oldDir))
+    {
+        rmDir(oldDir, true);
+    }
+    lastWrite_ = timeName;
+
+    const pinn::MemoryStats m = runner_->memoryStats();
+    memoryFile_()
+        << timeName << " " << label(m.poolBytes) << " " << label(m.inUse) << " "
+        << label(m.peak) << " " << label(m.allocations) << " "
+        << label(m.hostToDevice) << " " << label(m.deviceToHost) << endl;
+    if (device_ == "gpu")
+    {
+        Info<< "    device memory: pool " << m.poolBytes/1048576.0 << " MiB, in use "
+            << m.inUse/1048576.0 << " MiB, peak " << m.peak/1048576.0 << " MiB, "
+            << label(m.allocations) << " allocations, host->device "
+            << m.hostToDevice/1048576.0 << " MiB, device->host "
+            << m.deviceToHost/1048576.0 << " MiB" << nl;
+    }
+    Info<< "    wrote " << finalDir.name() << "/{" << fieldName_ << ", "
+        << fieldName_ << ".residual, uniform/pinn}" << nl;
+}
+
+
+// * * * * * * * * * * * * * * * * Constructors  * * * * * * * * * * * * * * //
+
+Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
+:
+    runTime_(runTime),
+    mesh_(mesh),
+    dict_
+    (
+        IOobject
+        (
+            "pinnProperties",
+            runTime.constant(),
+            mesh,
+            IOobject::MUST_READ_IF_MODIFIED,
+            IOobject::NO_WRITE
+        )
+    ),
+    fieldName_(requiredWord(dict_, "field", "<name of the field in 0/, e.g. T>")),
+    domain_(mesh),
+    networkSeed_(1),
+    logInterval_(100),
+    currentDraw_(-1),
+    lastWrite_(runTime.timeName()),
+    itersSinceReport_(0),
+    secondsSinceReport_(0)
+{
+    pinnDict::checkKeys
+    (
+        dict_,
+        wordList
+        ({
+            "field", "equation", "network", "sampling", "loss", "optimiser",
+            "device", "precision", "chunkSize", "nThreads", "logInterval",
+            "references"
+        })
+    );
+
+    // One time step is one iteration
+    const dictionary& controlDict = runTime_.controlDict();
+    if (mag(runTime_.deltaTValue() - 1) > SMALL)
+    {
+        FatalIOErrorInFunction(controlDict)
+            << "deltaT is " << runTime_.deltaTValue() << " in "
+            << controlDict.name() << nl
+            << "    pinnFoam counts optimiser iterations as time steps: set"
+            << " 'deltaT 1;' (endTime is the iteration budget)"
+            << exit(FatalIOError);
+    }
+
+    Info<< "pinnFoam: " << domain_.nDim() << "D network inputs "
+        << flatOutput(domain_.components()) << nl;
+
+    // The trained field and its boundary conditions, from the initial time
+    const word time0 = initialTimeName(runTime_);
+    terms_.reset(new pinnBoundaryTerms(mesh_, fieldName_, time0));
+    field0_.reset
+    (
+        new volScalarField
+        (
+            IOobject(fieldName_, time0, mesh_, IOobject::MUST_READ, IOobject::NO_WRITE, false),
+            mesh_
+        )
+    );
+
+    equation_ = pinnEquation::New
+    (
+        requiredSubDict(dict_, "equation", "type heatConduction; DT 1;"),
+        domain_.nDim(),
+        fieldName_
+    );
+    problem_.pde = equation_->spec();
+
+    readNetwork(requiredSubDict(dict_, "network", "layers (64 64 64 64); activation tanh;"));
+
+    const dictionary emptyDict;
+    sampler_ = pinnSampler::New
+    (
+        requiredSubDict(dict_, "sampling", "type uniform; nInterior 10000; nBoundary 2000;"),
+        dict_.isDict("loss") ? dict_.subDict("loss") : emptyDict,
+        domain_,
+        terms_()
+    );
+    problem_.nBoundaryGroups = sampler_->groupNames().size();
+
+    optimiser_ = pinnOptimiser::New
+    (
+        requiredSubDict(dict_, "optimiser", "type adam; learningRate 1e-3;")
+    );
+
+    precision_ = pinnDict::getChoiceOrDefault
+    (
+        dict_, "precision", wordList({"float", "double"}), "double"
+    );
+    pinn::BackendOptions opts;
+    opts.chunkSize = pinnDict::getOrDefaultPositive<label>(dict_, "chunkSize", 16384);
+    opts.threads = pinnDict::getOrDefaultNonNegative<label>(dict_, "nThreads", 0);
+    logInterval_ = pinnDict::getOrDefaultPositive<label>(dict_, "logInterval", 100);
+
+    selectDevice();
+    readReferences();
+
+    try
+    {
+        runner_ = pinnRunner::New
+        (
+            precision_, device_, problem_, opts, optimiser_->config(), networkSeed_
+        );
+    }
+    catch (const std::exception& err)
+    {
+        FatalIOErrorInFunction(dict_)
+            << "Cannot set up the " << device_ << " backend: " << err.what() << nl
+            << "    Check 'device', 'chunkSize' and 'precision' in "
+            << dict_.objectPath()
+            << exit(FatalIOError);
+    }
+
+    Info<< nl
+        << "Equation:  " << equation_->description().c_str() << nl
+        << "Network:   " << problem_.net.describe().c_str() << nl
+        << "Sampling:  " << sampler_->description().c_str() << nl
+        << "Optimiser: " << optimiser_->description().c_str() << nl
+        << "Backend:   " << runner_->backendName().c_str() << nl
+        << "Boundary terms:";
+    for (const auto& t : terms_->terms())
+    {
+        Info<< " " << t.patchName << " (" << t.type << ")";
+    }
+    Info<< nl << endl;
+
+    restart();
+    openFiles();
+}
+
+
+// * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
+
+void Foam::pinnModel::iterate()
+{
+    const label it = runner_->iteration();
+    const label drawi = sampler_->drawIndex(it);
+    if (drawi != currentDraw_)
+    {
+        pinn::InteriorSet<double> interior;
+        pinn::BoundarySet<double> boundary;
+        sampler_->draw(drawi, interior, boundary);
+        runner_->setPoints(interior, boundary);
+        currentDraw_ = drawi;
+    }
+    runner_->iterate();
+    ++itersSinceReport_;
+    if (device_ == "cpu")
+    {
+        // the loss is on the host: catch divergence at once
+        checkFinite(runner_->loss());
+    }
+}
+
+
+bool Foam::pinnModel::logTime() const
+{
+    return runner_->iteration() % logInterval_ == 0;
+}
+
+
+void Foam::pinnModel::report()
+{
+    const pinn::LossTerms loss = runner_->loss();   // synchronises
+    checkFinite(loss);
+
+    const double elapsed = clock_.timeIncrement();
+    const double perIter = itersSinceReport_ > 0 ? elapsed/itersSinceReport_ : 0;
+    const double pointsPerSec =
+        perIter > 0 ? (sampler_->nInterior() + sampler_->nBoundary())/perIter : 0;
+    itersSinceReport_ = 0;
+
+    const wordList eqNames = equation_->equationNames();
+    const wordList groups = sampler_->groupNames();
+    Info<< "pinnFoam: iteration " << label(runner_->iteration()) << " ("
+        << runner_->phase().c_str();
+    if (runner_->phase() == "adam")
+    {
+        Info<< ", learning rate " << runner_->learningRate();
+    }
+    Info<< ")" << nl
+        << "    loss " << loss.total << " = pde";
+    forAll(eqNames, e)
+    {
+        Info<< " " << eqNames[e] << " " << loss.pde[e];
+    }
+    Info<< " + bc";
+    forAll(groups, g)
+    {
+        Info<< " " << groups[g] << " " << loss.bc[g];
+    }
+    Info<< nl
+        << "    " << 1e3*perIter << " ms/iteration, " << pointsPerSec
+        << " points/s" << nl;
+
+    OFstream& lf = lossFile_();
+    lf  << runTime_.timeName() << " " << loss.total;
+    for (const double v : loss.pde) lf << " " << v;
+    for (const double v : loss.bc) lf << " " << v;
+    lf  << " " << runner_->learningRate() << " " << runner_->phase().c_str()
+        << " " << pointsPerSec << endl;
+}
+
+
+void Foam::pinnModel::write()
+{
+    checkFinite(runner_->loss());
+    writeTimeDir();
+}
+
+// ************************************************************************* //

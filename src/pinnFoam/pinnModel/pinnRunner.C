@@ -1,0 +1,158 @@
+/*---------------------------------------------------------------------------*\
+  pinnFoam: physics-informed neural networks on OpenFOAM cases
+\*---------------------------------------------------------------------------*/
+
+#include "pinnRunner.H"
+
+// * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * //
+
+namespace Foam
+{
+namespace
+{
+
+template<class Real>
+class pinnRunnerImpl
+:
+    public pinnRunner
+{
+    std::unique_ptr<pinn::Backend<Real>> backend_;
+    pinn::Trainer<Real> trainer_;
+
+public:
+
+    pinnRunnerImpl
+    (
+        const std::string& device,
+        const pinn::Problem& problem,
+        const pinn::BackendOptions& options,
+        const pinn::TrainerConfig& config,
+        const std::uint64_t seed
+    )
+    :
+        backend_(pinn::newBackend<Real>(device, problem, options)),
+        trainer_(*backend_, config)
+    {
+        std::vector<Real> p(problem.net.nParams());
+        pinn::glorotInit(problem.net, seed, p.data());
+        backend_->setParameters(p.data());
+    }
+
+    std::string backendName() const override
+    {
+        return backend_->name();
+    }
+
+    void setPoints
+    (
+        const pinn::InteriorSet<double>& in,
+        const pinn::BoundarySet<double>& bs
+    ) override
+    {
+        pinn::InteriorSet<Real> i;
+        i.x.assign(in.x.begin(), in.x.end());
+        i.w.assign(in.w.begin(), in.w.end());
+        pinn::BoundarySet<Real> b;
+        b.x.assign(bs.x.begin(), bs.x.end());
+        b.normal.assign(bs.normal.begin(), bs.normal.end());
+        b.alpha.assign(bs.alpha.begin(), bs.alpha.end());
+        b.beta.assign(bs.beta.begin(), bs.beta.end());
+        b.g.assign(bs.g.begin(), bs.g.end());
+        b.w.assign(bs.w.begin(), bs.w.end());
+        b.component = bs.component;
+        b.group = bs.group;
+        backend_->setInterior(i);
+        backend_->setBoundary(b);
+        trainer_.pointsChanged();
+    }
+
+    void iterate() override
+    {
+        trainer_.iterate();
+    }
+
+    pinn::LossTerms loss() override
+    {
+        return trainer_.loss();
+    }
+
+    void evaluate
+    (
+        const std::vector<double>& x,
+        std::vector<double>& values,
+        std::vector<double>& residuals
+    ) override
+    {
+        const pinn::Problem& pb = backend_->problem();
+        const pinn::idx n = pinn::idx(x.size())/pb.net.inputDim;
+        std::vector<Real> xr(x.begin(), x.end());
+        std::vector<Real> v(n*pb.net.nOutputs), r(n*pb.pde.nEq);
+        backend_->evaluate(xr.data(), n, v.data(), r.data());
+        values.assign(v.begin(), v.end());
+        residuals.assign(r.begin(), r.end());
+    }
+
+    std::int64_t iteration() const override
+    {
+        return trainer_.iteration();
+    }
+
+    std::int64_t lossEvaluations() const override
+    {
+        return trainer_.lossEvaluations();
+    }
+
+    std::string phase() const override
+    {
+        return trainer_.phase();
+    }
+
+    double learningRate() const override
+    {
+        return trainer_.learningRate();
+    }
+
+    pinn::MemoryStats memoryStats() const override
+    {
+        return backend_->memoryStats();
+    }
+
+    void writeState(std::ostream& os) override
+    {
+        trainer_.write(os);
+    }
+
+    void readState(std::istream& is) override
+    {
+        trainer_.read(is);
+    }
+};
+
+} // End anonymous namespace
+} // End namespace Foam
+
+
+std::unique_ptr<Foam::pinnRunner> Foam::pinnRunner::New
+(
+    const std::string& precision,
+    const std::string& device,
+    const pinn::Problem& problem,
+    const pinn::BackendOptions& options,
+    const pinn::TrainerConfig& config,
+    const std::uint64_t seed
+)
+{
+    if (precision == "float")
+    {
+        return std::unique_ptr<pinnRunner>
+        (
+            new pinnRunnerImpl<float>(device, problem, options, config, seed)
+        );
+    }
+    return std::unique_ptr<pinnRunner>
+    (
+        new pinnRunnerImpl<double>(device, problem, options, config, seed)
+    );
+}
+
+// ************************************************************************* //
