@@ -125,6 +125,24 @@ TEST(pinnDomain, meshWithoutCellsIsFatal)
 }
 
 
+TEST(pinnDomain, wedgeMeshIsFatal)
+{
+    foamCase c("wedge");
+    try
+    {
+        pinnDomain domain(*c.mesh);
+        FAIL() << "no error for a wedge (axisymmetric) mesh";
+    }
+    catch (const Foam::error& err)
+    {
+        const std::string msg(err.message());
+        EXPECT_TRUE(pinnTest::contains(msg, "wedge")) << msg;
+        EXPECT_TRUE(pinnTest::contains(msg, "front")) << msg;
+        EXPECT_TRUE(pinnTest::contains(msg, "empty front and back")) << msg;
+    }
+}
+
+
 TEST(pinnDomain, totalVolumeIsMeshVolume)
 {
     for (const char* name : allCases)
