@@ -37,6 +37,7 @@
 #include <cstring>
 #include <numeric>
 #include <sstream>
+#include <tuple>
 
 namespace pinn
 {
@@ -456,12 +457,16 @@ void CudaBackend<Real>::prepare(idx evalPoints)
     if (arena_.valid() && !dataDirty_ && want <= mCap_) return;
     const idx mCap = std::max(want, mCap_);
 
+    // Count the bytes (the planners set the buffer pointers to null: the
+    // persistent ones are kept, the data ones are laid out again below)
+    const auto kept = std::make_tuple(params_, scratch_, m_, v_, grad_, step_, lossAcc_, lossEval_, blasWork_);
     Planner persistent;
     layoutPersistent(persistent);
     Planner data;
     layoutData(data, mCap);
     Planner onePoint;
     layoutData(onePoint, 1);
+    std::tie(params_, scratch_, m_, v_, grad_, step_, lossAcc_, lossEval_, blasWork_) = kept;
     const std::size_t need = persistent.bytes + data.bytes;
 
     if (graph_)
@@ -1142,6 +1147,7 @@ __global__ void probeKernel(int* out) { *out = 42; }
 
 bool cudaDeviceUsable(std::string& msg)
 {
+    cudaGetLastError();     // an earlier, unrelated failure is not ours
     int count = 0;
     cudaError_t err = cudaGetDeviceCount(&count);
     if (err != cudaSuccess)

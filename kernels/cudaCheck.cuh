@@ -57,6 +57,7 @@ inline const char* cublasStatusName(cublasStatus_t s)
         const cudaError_t pinnErr_ = (call);                                   \
         if (pinnErr_ != cudaSuccess)                                           \
         {                                                                      \
+            cudaGetLastError(); /* clear it: the next launch check is clean */ \
             ::pinn::cuda::throwError                                           \
             (                                                                  \
                 #call, cudaGetErrorString(pinnErr_), __FILE__, __LINE__        \
@@ -71,6 +72,9 @@ inline const char* cublasStatusName(cublasStatus_t s)
     do                                                                         \
     {                                                                          \
         const cublasStatus_t pinnSt_ = (call);                                 \
+        /* the status is the answer: drop any runtime error the library */    \
+        /* left behind, so the next kernel-launch check sees only its own */  \
+        cudaGetLastError();                                                    \
         if (pinnSt_ != CUBLAS_STATUS_SUCCESS)                                  \
         {                                                                      \
             ::pinn::cuda::throwError                                           \
@@ -85,6 +89,7 @@ inline const char* cublasStatusName(cublasStatus_t s)
     do                                                                         \
     {                                                                          \
         const curandStatus_t pinnSt_ = (call);                                 \
+        cudaGetLastError();                                                    \
         if (pinnSt_ != CURAND_STATUS_SUCCESS)                                  \
         {                                                                      \
             ::pinn::cuda::throwError                                           \
