@@ -408,6 +408,21 @@ TEST(pinnBoundaryTerms, missingFieldIsFatal)
         EXPECT_TRUE(pinnTest::contains(msg, "hex2D/0/Tmissing")) << msg;
         EXPECT_TRUE(pinnTest::contains(msg, "Create")) << msg;
     }
+
+    // An explicit instance (a restarted run reads the initial time)
+    pinnBoundaryTerms terms0(*c.mesh, "T", "0");
+    EXPECT_TRUE(pinnTest::contains(terms0.filePath(), "hex2D/0/T"));
+    EXPECT_EQ(terms0.terms().size(), 4);
+    try
+    {
+        pinnBoundaryTerms terms(*c.mesh, "T", "5");
+        FAIL() << "no error for a missing time directory";
+    }
+    catch (const Foam::error& err)
+    {
+        const std::string msg(err.message());
+        EXPECT_TRUE(pinnTest::contains(msg, "hex2D/5/T")) << msg;
+    }
 }
 
 
