@@ -56,6 +56,26 @@ Foam::word Foam::pinnDict::closest(const word& w, const wordList& list)
 }
 
 
+void Foam::pinnDict::missingEntry
+(
+    const dictionary& dict,
+    const word& key,
+    const string& fix
+)
+{
+    FatalIOErrorInFunction(dict)
+        << "Missing entry '" << key << "' in " << dict.dictName()
+        << " of " << dict.name() << nl;
+    const word guess = closest(key, dict.toc());
+    if (!guess.empty())
+    {
+        FatalIOError
+            << "    Found '" << guess << "': did you mean '" << key << "'?" << nl;
+    }
+    FatalIOError << "    " << fix.c_str() << exit(FatalIOError);
+}
+
+
 void Foam::pinnDict::checkKeys(const dictionary& dict, const wordList& valid)
 {
     for (const entry& e : dict)
@@ -88,11 +108,9 @@ Foam::word Foam::pinnDict::getChoice
 {
     if (!dict.found(key, keyType::LITERAL))
     {
-        FatalIOErrorInFunction(dict)
-            << "Missing entry '" << key << "' in " << dict.dictName()
-            << " of " << dict.name() << nl
-            << "    Add '" << key << " <choice>;' with one of " << flatOutput(choices)
-            << exit(FatalIOError);
+        OStringStream fix;
+        fix << "Add '" << key << " <choice>;' with one of " << flatOutput(choices);
+        missingEntry(dict, key, fix.str());
     }
     const word v = dict.get<word>(key);
     if (!choices.found(v))

@@ -11,11 +11,11 @@ Type Foam::pinnDict::getPositive(const dictionary& dict, const word& key)
 {
     if (!dict.found(key, keyType::LITERAL))
     {
-        FatalIOErrorInFunction(dict)
-            << "Missing entry '" << key << "' in " << dict.dictName()
-            << " of " << dict.name() << nl
-            << "    Add '" << key << " <value>;' (a number > 0) to " << dict.dictName()
-            << exit(FatalIOError);
+        missingEntry
+        (
+            dict, key,
+            "Add '" + key + " <value>;' (a number > 0) to " + dict.dictName()
+        );
     }
     const Type v = dict.get<Type>(key);
     if (!(v > Type(0)))

@@ -54,10 +54,7 @@ word requiredWord(const dictionary& dict, const word& key, const char* hint)
 {
     if (!dict.found(key, keyType::LITERAL))
     {
-        FatalIOErrorInFunction(dict)
-            << "Missing entry '" << key << "' in " << dict.name() << nl
-            << "    Add '" << key << " " << hint << ";'"
-            << exit(FatalIOError);
+        pinnDict::missingEntry(dict, key, "Add '" + key + " " + hint + ";'");
     }
     return dict.get<word>(key);
 }
@@ -80,6 +77,27 @@ word initialTimeName(const Time& runTime)
         << "    Create 0/ with the field to train and its boundary conditions"
         << exit(FatalError);
     return word::null;
+}
+
+
+//- Write an object into dir (not into its time directory, as
+//  regIOobject::write would): dir/local/name, with the usual header
+void writeInto(const regIOobject& obj, const fileName& dir)
+{
+    const fileName file = dir/obj.local()/obj.name();
+    mkDir(file.path());
+    OFstream os(file, obj.time().writeFormat());
+    if (!obj.writeHeader(os) || !obj.writeData(os))
+    {
+        FatalErrorInFunction
+            << "Could not write " << file << " (disk full?)" << exit(FatalError);
+    }
+    IOobject::writeEndDivider(os);
+    if (!os.good())
+    {
+        FatalErrorInFunction
+            << "Could not write " << file << " (disk full?)" << exit(FatalError);
+    }
 }
 
 
@@ -482,19 +500,19 @@ void Foam::pinnModel::writeTimeDir()
     // Fields
     volScalarField T
     (
-        IOobject(fieldName_, tmpInstance, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false),
+        IOobject(fieldName_, timeName, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false),
         field0_()
     );
     volScalarField residual
     (
-        IOobject(fieldName_ + ".residual", tmpInstance, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false),
+        IOobject(fieldName_ + ".residual", timeName, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false),
         mesh_,
         dimensionedScalar(dimless, Zero),
         calculatedFvPatchScalarField::typeName
     );
     evaluateField(T, residual);
-    T.write();
-    residual.write();
+    writeInto(T, tmpDir);
+    writeInto(residual, tmpDir);
 
     // Errors against the references
     OFstream& ef = errorsFile_();
@@ -504,14 +522,14 @@ void Foam::pinnModel::writeTimeDir()
     {
         volScalarField err
         (
-            IOobject(fieldName_ + ".error." + r.name, tmpInstance, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false),
+            IOobject(fieldName_ + ".error." + r.name, timeName, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false),
             mesh_,
             dimensionedScalar(dimless, Zero),
             zeroGradientFvPatchScalarField::typeName
         );
         err.primitiveFieldRef() = T.primitiveField() - r.values;
         err.correctBoundaryConditions();
-        err.write();
+        writeInto(err, tmpDir);
 
         const scalarField& e = err.primitiveField();
         const scalar l2 = std::sqrt(gSum(V*e*e)/max(gSum(V*r.values*r.values), VSMALL));
@@ -527,17 +545,14 @@ void Foam::pinnModel::writeTimeDir()
     {
         IOdictionary timeDict
         (
-            IOobject("time", tmpInstance, "uniform", runTime_, IOobject::NO_READ, IOobject::NO_WRITE, false)
+            IOobject("time", timeName, "uniform", runTime_, IOobject::NO_READ, IOobject::NO_WRITE, false)
         );
         timeDict.add("value", runTime_.value());
-        timeDict.add("name", timeName);
+        timeDict.add("name", string(timeName));
         timeDict.add("index", runTime_.timeIndex());
         timeDict.add("deltaT", runTime_.deltaTValue());
         timeDict.add("deltaT0", runTime_.deltaT0Value());
-        timeDict.regIOobject::writeObject
-        (
-            IOstream::ASCII, IOstream::currentVersion, IOstream::UNCOMPRESSED, true
-        );
+        writeInto(timeDict, tmpDir);
     }
 
     // Checkpoint
@@ -556,7 +571,7 @@ void Foam::pinnModel::writeTimeDir()
 
         IOdictionary state
         (
-            IOobject("pinnState", tmpInstance, "uniform/pinn", runTime_, IOobject::NO_READ, IOobject::NO_WRITE, false)
+            IOobject("pinnState", timeName, "uniform/pinn", runTime_, IOobject::NO_READ, IOobject::NO_WRITE, false)
         );
         const pinn::LossTerms loss = runner_->loss();
         state.add("iteration", label(runner_->iteration()));
@@ -567,10 +582,7 @@ void Foam::pinnModel::writeTimeDir()
         state.add("network", string(problem_.net.describe()));
         state.add("equation", equation_->description());
         state.add("samplingDraw", currentDraw_);
-        state.regIOobject::writeObject
-        (
-            IOstream::ASCII, IOstream::currentVersion, IOstream::UNCOMPRESSED, true
-        );
+        writeInto(state, tmpDir);
     }
 
     // Publish: the complete directory takes the time's name
