@@ -10,6 +10,13 @@
 namespace pinn
 {
 
+Communicator& serialCommunicator()
+{
+    static SerialCommunicator serial;
+    return serial;
+}
+
+
 bool builtWithCuda()
 {
 #ifdef PINN_WITH_CUDA

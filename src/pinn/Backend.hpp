@@ -10,12 +10,15 @@
       over interior points p (equations e) and boundary entries b.
 
       All host pointers are host memory; a device backend copies as needed.
+
+      Data parallelism (several ranks, one network): see setCommunicator.
 \*---------------------------------------------------------------------------*/
 #pragma once
 
 #include "pinn/Network.hpp"
 #include "pinn/pde.hpp"
 #include "pinn/Adam.hpp"
+#include "pinn/Communicator.hpp"
 
 #include <memory>
 #include <string>
@@ -116,9 +119,44 @@ public:
 
     virtual MemoryStats memoryStats() const { return MemoryStats(); }
 
+    //- Data parallelism: the ranks of comm train one network, each on its
+    //  share of the points (weights already global, see LossTerms).
+    //  Returns true when this backend sums the loss terms and gradient over
+    //  comm itself, inside lossAndGradient and before each Adam update in
+    //  adamSteps, so that both are global and every rank's update is the
+    //  same; both calls are then collective. The default returns false and
+    //  keeps the backend local: the Trainer then reduces on the host after
+    //  lossAndGradient and runs Adam on the host (correct, with a host round
+    //  trip of the parameters and moments per iteration). A device backend
+    //  overrides this to reduce on the device (e.g. NCCL, overlapped with
+    //  the backward pass), using comm for rank, size and broadcast.
+    virtual bool setCommunicator(Communicator& comm) { (void)comm; return false; }
+
 protected:
     Problem problem_;
 };
+
+//- Sum loss terms (and the gradient, n host values, unless nullptr) over
+//  the ranks of comm in one message of doubles; total is recomputed from the
+//  summed terms, as a serial evaluation forms it. No-op on one rank.
+template<class Real>
+void allreduceLossAndGradient(Communicator& comm, LossTerms& terms, Real* grad, idx n)
+{
+    if (!comm.parallel()) return;
+    const idx nT = idx(terms.pde.size() + terms.bc.size());
+    const idx nG = grad ? n : 0;
+    std::vector<double> buf(nG + nT);
+    for (idx i = 0; i < nG; ++i) buf[i] = double(grad[i]);
+    idx k = nG;
+    for (double v : terms.pde) buf[k++] = v;
+    for (double v : terms.bc) buf[k++] = v;
+    comm.allreduceSum(buf.data(), idx(buf.size()));
+    for (idx i = 0; i < nG; ++i) grad[i] = Real(buf[i]);
+    k = nG;
+    terms.total = 0;
+    for (double& v : terms.pde) { v = buf[k++]; terms.total += v; }
+    for (double& v : terms.bc) { v = buf[k++]; terms.total += v; }
+}
 
 //- Make a backend: kind "cpu" or "gpu"; throws std::runtime_error with a
 //  message for the user when the kind cannot be made

@@ -406,6 +406,9 @@ LossTerms CpuBackend<Real>::lossAndGradient(const Real* params, Real* grad)
     }
     for (double v : terms.pde) terms.total += v;
     for (double v : terms.bc) terms.total += v;
+
+    // Global loss and gradient over the ranks (no-op on one)
+    allreduceLossAndGradient(*comm_, terms, grad, nP);
     return terms;
 }
 

@@ -10,6 +10,13 @@
       accumulator; blocks are dealt to threads statically and the
       accumulators summed in thread order, so results are reproducible for a
       given thread count.
+
+      Data parallel (setCommunicator): after the thread reduction the loss
+      terms and gradient are summed over the ranks in one allreduce (in
+      double), so lossAndGradient returns global values and adamSteps
+      applies the global update. On the CPU this message is not overlapped
+      with the backward pass: the threads work through all blocks first and
+      the gradient is a few thousand values, small against the compute.
 \*---------------------------------------------------------------------------*/
 #pragma once
 
@@ -41,6 +48,7 @@ public:
     void adamSteps(int n, const AdamConfig& cfg) override;
     LossTerms lastLoss() override { return lastLoss_; }
     void evaluate(const Real* x, idx n, Real* values, Real* residuals) override;
+    bool setCommunicator(Communicator& comm) override { comm_ = &comm; return true; }
 
     int nThreads() const { return nThreads_; }
 
@@ -77,6 +85,7 @@ private:
     std::vector<Real> params_, grad_;
     AdamState<Real> adam_;
     LossTerms lastLoss_;
+    Communicator* comm_ = &serialCommunicator();
 };
 
 } // namespace pinn

@@ -112,6 +112,7 @@ double Trainer<Real>::evaluate
     gbuf_.resize(n);
     for (idx i = 0; i < n; ++i) buf_[i] = Real(x[i]);
     terms = backend_.lossAndGradient(buf_.data(), gbuf_.data());
+    if (hostReduce_) allreduceLossAndGradient(*comm_, terms, gbuf_.data(), n);
     ++nEvals_;
     g.resize(n);
     for (idx i = 0; i < n; ++i) g[i] = double(gbuf_[i]);
@@ -231,6 +232,39 @@ void Trainer<Real>::lbfgsIteration()
 
 
 template<class Real>
+void Trainer<Real>::setCommunicator(Communicator& comm)
+{
+    comm_ = &comm;
+    hostReduce_ = !backend_.setCommunicator(comm) && comm.parallel();
+}
+
+
+template<class Real>
+void Trainer<Real>::hostAdamIteration()
+{
+    // The update of CpuBackend::adamSteps, on the host-reduced gradient
+    const idx n = backend_.nParams();
+    std::vector<Real> p(n), g(n);
+    backend_.getParameters(p.data());
+    adamTerms_ = backend_.lossAndGradient(p.data(), g.data());
+    allreduceLossAndGradient(*comm_, adamTerms_, g.data(), n);
+    AdamState<Real> a = backend_.getAdamState();
+    const AdamConfig& cfg = cfg_.adam;
+    const std::int64_t t = ++a.step;
+    const Real lr = Real(cfg.learningRate(t));
+    const Real bc1 = Real(1 - std::pow(cfg.beta1, double(t)));
+    const Real bc2 = Real(1 - std::pow(cfg.beta2, double(t)));
+    const Real b1 = Real(cfg.beta1), b2 = Real(cfg.beta2), eps = Real(cfg.eps);
+    for (idx i = 0; i < n; ++i)
+    {
+        adamUpdate(p[i], a.m[i], a.v[i], g[i], lr, b1, b2, eps, bc1, bc2);
+    }
+    backend_.setParameters(p.data());
+    backend_.setAdamState(a);
+}
+
+
+template<class Real>
 void Trainer<Real>::iterate()
 {
     if (inLbfgs())
@@ -239,7 +273,14 @@ void Trainer<Real>::iterate()
     }
     else
     {
-        backend_.adamSteps(1, cfg_.adam);
+        if (hostReduce_)
+        {
+            hostAdamIteration();
+        }
+        else
+        {
+            backend_.adamSteps(1, cfg_.adam);
+        }
         ++nEvals_;
     }
     ++iteration_;
@@ -253,7 +294,7 @@ LossTerms Trainer<Real>::loss()
     {
         return fTerms_;
     }
-    return backend_.lastLoss();
+    return hostReduce_ ? adamTerms_ : backend_.lastLoss();
 }
 
 

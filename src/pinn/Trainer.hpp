@@ -13,6 +13,12 @@
       The whole state (parameters, Adam moments and step, L-BFGS history,
       iteration) is written to and read from a binary stream, so that a run
       restarted from it continues exactly.
+
+      Data parallel (setCommunicator): function values and gradients are
+      global (summed over the ranks by the backend, or here on the host when
+      the backend cannot), so every rank takes the same Adam steps and the
+      same L-BFGS directions and line-search steps: the replicas stay in
+      lockstep without exchanging parameters.
 \*---------------------------------------------------------------------------*/
 #pragma once
 
@@ -69,6 +75,16 @@ public:
 
     Backend<Real>& backend() { return backend_; }
 
+    //- Train with the ranks of comm (collective from then on); the backend
+    //  reduces if it can, otherwise the trainer reduces on the host
+    void setCommunicator(Communicator& comm);
+
+    //- Whether the reduction over ranks runs here on the host (a backend
+    //  without its own data-parallel path) rather than in the backend
+    bool reducesOnHost() const { return hostReduce_; }
+
+    Communicator& communicator() const { return *comm_; }
+
 private:
     bool inLbfgs() const
     {
@@ -77,6 +93,9 @@ private:
 
     double evaluate(const std::vector<double>& x, std::vector<double>& g, LossTerms& terms);
     void lbfgsIteration();
+
+    //- One Adam iteration on the host with the host-reduced gradient
+    void hostAdamIteration();
 
     Backend<Real>& backend_;
     TrainerConfig cfg_;
@@ -90,6 +109,11 @@ private:
     LossTerms fTerms_;
     std::deque<std::vector<double>> s_, y_;
     std::vector<Real> buf_, gbuf_;
+
+    // Data parallelism
+    Communicator* comm_ = &serialCommunicator();
+    bool hostReduce_ = false;
+    LossTerms adamTerms_;       //- loss of the last host Adam iteration
 };
 
 } // namespace pinn
