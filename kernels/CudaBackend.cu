@@ -34,6 +34,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <numeric>
 #include <sstream>
@@ -102,8 +103,6 @@ inline int gridFor(idx n, int block = blockSize)
     return int(std::max<idx>(1, std::min<idx>(g, idx(1) << 30)));
 }
 
-inline int roundUp4(int n) { return (n + 3)/4*4; }
-
 //- Sizes counted before the pool is made (same order as the allocations)
 struct Planner
 {
@@ -133,14 +132,15 @@ struct Allocator
 enum Phase : int
 {
     phaseInput = 0, phaseFwdGemm, phaseFwdStreams, phaseLoss, phaseWgradGemm,
-    phaseBwdGemm, phaseBwdStreams, phaseUpdate, nPhases
+    phaseBwdGemm, phaseBwdStreams, phaseUpdate, phaseFusedFwd, phaseFusedBwd,
+    nPhases
 };
 
 static const char* phaseNames[nPhases] =
 {
     "input streams", "forward GEMM", "forward streams", "residual+loss+VJP",
     "weight-gradient GEMM", "backward GEMM", "backward streams",
-    "gradient sum + Adam"
+    "gradient sum + Adam", "fused fwd GEMM+streams", "fused bwd GEMM+streams"
 };
 
 
@@ -188,6 +188,9 @@ private:
     BackendOptions opts_;
     std::string name_;
     int nSm_ = 1;
+    //- Hidden layers through fusedLayerKernel (widths <= 64) instead of
+    //  cuBLAS + elementwise kernels (PINN_CUDA_UNFUSED=1 forces the latter)
+    bool fused_ = false;
 
     // ---- CUDA objects
     cudaStream_t stream_ = nullptr;
@@ -257,6 +260,20 @@ private:
     void upload(void* dst, const void* src, std::size_t bytes);
     void download(void* dst, const void* src, std::size_t bytes);
     void mark(int phase);
+
+    //- Fused forward through hidden layer (fusedForwardKernel)
+    void launchForward
+    (
+        const Real* W, int m, int K, const Real* In, int ldIn, idx M,
+        Real* Zout, Real* Out, int ldOut
+    );
+
+    //- Fused backward through weight layer (fusedBackwardKernel)
+    void launchBackward
+    (
+        const Real* W, int m, int n, bool dataGrad, const Real* G, int ldG,
+        const Real* A, int ldA, idx M, const Real* Zin, Real* Out, Real* dW
+    );
 
     //- Forward streams of M points X (device) through parameters P into O_
     void forward(const Real* P, const Real* X, idx M);
@@ -346,6 +363,44 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
     PINN_CUBLAS_CHECK(cublasSetMathMode(blas_, CUBLAS_DEFAULT_MATH));
     PINN_CUBLAS_CHECK(cublasSetPointerMode(blas_, CUBLAS_POINTER_MODE_HOST));
 
+    // Fused layer kernels where every hidden layer fits their 64-unit tile
+    const char* unfused = std::getenv("PINN_CUDA_UNFUSED");
+    fused_ = !(unfused && *unfused && std::string(unfused) != "0");
+    for (int l = 0; l + 1 < nW_; ++l)
+    {
+        if (sizes_[l + 1] > fusedMaxRows || sizes_[l] + 1 > fusedMaxK) fused_ = false;
+    }
+    if (nOut_ > fusedMaxRows) fused_ = false;
+    if (fused_)
+    {
+        auto raise = [](const void* f, std::size_t bytes)
+        {
+            PINN_CUDA_CHECK
+            (
+                cudaFuncSetAttribute
+                (
+                    f, cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)
+                )
+            );
+        };
+        if (D_ == 1)
+        {
+            raise((const void*)fusedForwardKernel<Real, 1>, fusedForwardSmem<Real, 1>(fusedMaxK));
+            raise((const void*)fusedBackwardKernel<Real, 1>, fusedBackwardSmem<Real, 1>(fusedMaxRows, fusedMaxK));
+        }
+        else if (D_ == 2)
+        {
+            raise((const void*)fusedForwardKernel<Real, 2>, fusedForwardSmem<Real, 2>(fusedMaxK));
+            raise((const void*)fusedBackwardKernel<Real, 2>, fusedBackwardSmem<Real, 2>(fusedMaxRows, fusedMaxK));
+        }
+        else
+        {
+            raise((const void*)fusedForwardKernel<Real, 3>, fusedForwardSmem<Real, 3>(fusedMaxK));
+            raise((const void*)fusedBackwardKernel<Real, 3>, fusedBackwardSmem<Real, 3>(fusedMaxRows, fusedMaxK));
+        }
+    }
+    name_ += fused_ ? ", fused layers" : ", cuBLAS layers";
+
     try
     {
         prepare();
@@ -424,7 +479,10 @@ void CudaBackend<Real>::layoutData(Alloc& a, idx mCap)
     G_[1] = a.template allocate<Real>(maxLd*C, "stream gradients");
 
     // Weight-gradient slices: enough to fill the GPU for the largest chunk
-    const idx slices = std::max<idx>(1, std::min<idx>(C/2048, 2*nSm_));
+    // (fused: one slice per persistent backward block, two blocks per SM)
+    const idx slices = fused_
+        ? std::max<idx>(1, std::min<idx>((mCap + fusedPoints - 1)/fusedPoints, 2*nSm_))
+        : std::max<idx>(1, std::min<idx>(C/2048, 2*nSm_));
     nSlices_ = int(slices);
     partial_ = a.template allocate<Real>(slices*nParams_, "weight-gradient slices");
 
@@ -742,6 +800,64 @@ void CudaBackend<Real>::mark(int phase)
 
 
 template<class Real>
+void CudaBackend<Real>::launchForward
+(
+    const Real* W, int m, int K, const Real* In, int ldIn, idx M,
+    Real* Zout, Real* Out, int ldOut
+)
+{
+    const Activation act = this->problem_.net.activation;
+    const idx tiles = (M + fusedPoints - 1)/fusedPoints;
+    const int grid = int(std::max<idx>(1, std::min<idx>(tiles, 2*nSm_)));
+    if (D_ == 1)
+    {
+        fusedForwardKernel<Real, 1><<<grid, fusedThreads, fusedForwardSmem<Real, 1>(K), stream_>>>
+            (act, W, m, K, In, ldIn, M, Zout, Out, ldOut);
+    }
+    else if (D_ == 2)
+    {
+        fusedForwardKernel<Real, 2><<<grid, fusedThreads, fusedForwardSmem<Real, 2>(K), stream_>>>
+            (act, W, m, K, In, ldIn, M, Zout, Out, ldOut);
+    }
+    else
+    {
+        fusedForwardKernel<Real, 3><<<grid, fusedThreads, fusedForwardSmem<Real, 3>(K), stream_>>>
+            (act, W, m, K, In, ldIn, M, Zout, Out, ldOut);
+    }
+    PINN_CUDA_CHECK_LAUNCH();
+}
+
+
+template<class Real>
+void CudaBackend<Real>::launchBackward
+(
+    const Real* W, int m, int n, bool dataGrad, const Real* G, int ldG,
+    const Real* A, int ldA, idx M, const Real* Zin, Real* Out, Real* dW
+)
+{
+    const Activation act = this->problem_.net.activation;
+    const idx tiles = (M + fusedPoints - 1)/fusedPoints;
+    const int grid = int(std::max<idx>(1, std::min<idx>(tiles, nSlices_)));
+    if (D_ == 1)
+    {
+        fusedBackwardKernel<Real, 1><<<grid, fusedThreads, fusedBackwardSmem<Real, 1>(m, n + 1), stream_>>>
+            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_);
+    }
+    else if (D_ == 2)
+    {
+        fusedBackwardKernel<Real, 2><<<grid, fusedThreads, fusedBackwardSmem<Real, 2>(m, n + 1), stream_>>>
+            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_);
+    }
+    else
+    {
+        fusedBackwardKernel<Real, 3><<<grid, fusedThreads, fusedBackwardSmem<Real, 3>(m, n + 1), stream_>>>
+            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_);
+    }
+    PINN_CUDA_CHECK_LAUNCH();
+}
+
+
+template<class Real>
 void CudaBackend<Real>::forward(const Real* P, const Real* X, idx M)
 {
     const idx C = idx(S_)*M;
@@ -755,6 +871,16 @@ void CudaBackend<Real>::forward(const Real* P, const Real* X, idx M)
     for (int l = 0; l < nW_; ++l)
     {
         const bool last = l == nW_ - 1;
+        if (fused_ && !last)
+        {
+            launchForward
+            (
+                P + wOff_[l], sizes_[l + 1], sizes_[l] + 1,
+                A_[l], ld_[l], M, Z_[l + 1], A_[l + 1], ld_[l + 1]
+            );
+            mark(phaseFusedFwd);
+            continue;
+        }
         Real* out = last ? O_ : Z_[l + 1];
         const int ldOut = last ? nOut_ : ld_[l + 1];
         PINN_CUBLAS_CHECK
@@ -815,6 +941,26 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
         const Real* g = GO;
         int ldg = nOut_;
         int ping = 0;
+        if (fused_)
+        {
+            // weight gradient and data gradient of each layer in one kernel
+            for (int l = nW_ - 1; l >= 0; --l)
+            {
+                const bool dataGrad = l > 0;
+                Real* gOut = dataGrad ? G_[ping] : nullptr;
+                launchBackward
+                (
+                    P + wOff_[l], sizes_[l + 1], sizes_[l], dataGrad, g, ldg,
+                    A_[l], ld_[l], M, dataGrad ? Z_[l] : nullptr, gOut,
+                    partial_ + wOff_[l]
+                );
+                mark(phaseFusedBwd);
+                g = gOut;
+                ldg = ld_[l];
+                ping ^= 1;
+            }
+            continue;
+        }
         for (int l = nW_ - 1; l >= 0; --l)
         {
             // dW_l (with the bias column) += G_{l+1} A_l^T, the C columns

@@ -21,6 +21,7 @@
 #include "pinn/activation.hpp"
 #include "pinn/pde.hpp"
 
+#include <cstddef>
 #include <cstdint>
 
 namespace pinn
@@ -141,6 +142,546 @@ __global__ void backwardStreamsKernel
         }
     }
 }
+
+// * * * * * * * * * * * * * Fused layer kernels  * * * * * * * * * * * * //
+
+//- Tiles of the fused layer kernels: a block of 256 threads covers 64 units
+//  x 32 points x all S streams; each thread a register tile of fusedTR units
+//  x fusedTP points x S streams. Shared-memory tiles are column-major by
+//  stream column (column c = s*32 + p of the tile, its rows contiguous, the
+//  row count rounded up to 4 and zero-padded), so a tile loads as a copy and
+//  four rows read as one 16-byte access.
+constexpr int fusedMaxRows = 64;
+constexpr int fusedMaxK = 65;
+constexpr int fusedTR = 4;
+constexpr int fusedTP = 2;
+constexpr int fusedRowGroups = fusedMaxRows/fusedTR;        // 16
+constexpr int fusedThreads = 256;
+constexpr int fusedPoints = fusedTP*(fusedThreads/fusedRowGroups);   // 32
+constexpr int fusedLoadBatch = 8;       // global loads in flight per thread
+
+__host__ __device__ constexpr int roundUp4(int n) { return (n + 3)/4*4; }
+
+template<class R, int D>
+constexpr std::size_t fusedForwardSmem(int K)
+{
+    // weights + two input tiles (double buffer)
+    return (std::size_t(K)*fusedMaxRows + 2*std::size_t((D + 2)*fusedPoints)*roundUp4(K))*sizeof(R);
+}
+
+template<class R, int D>
+constexpr std::size_t fusedBackwardSmem(int K, int K2)
+{
+    return
+    (
+        std::size_t(K)*fusedMaxRows
+      + std::size_t((D + 2)*fusedPoints)*(roundUp4(K) + roundUp4(K2))
+    )*sizeof(R);
+}
+
+__device__ inline void load4(const float* p, float w[4])
+{
+    const float4 v = *reinterpret_cast<const float4*>(p);
+    w[0] = v.x; w[1] = v.y; w[2] = v.z; w[3] = v.w;
+}
+
+__device__ inline void load4(const double* p, double w[4])
+{
+    const double2 a = *reinterpret_cast<const double2*>(p);
+    const double2 b = *reinterpret_cast<const double2*>(p + 2);
+    w[0] = a.x; w[1] = a.y; w[2] = b.x; w[3] = b.y;
+}
+
+//- Four consecutive elements through one 16-byte (float) or two 16-byte
+//  (double) accesses; the address must be 16-byte aligned
+__device__ inline void gload4(const float* p, float v[4])
+{
+    const float4 a = __ldg(reinterpret_cast<const float4*>(p));
+    v[0] = a.x; v[1] = a.y; v[2] = a.z; v[3] = a.w;
+}
+
+__device__ inline void gload4(const double* p, double v[4])
+{
+    const double2 a = __ldg(reinterpret_cast<const double2*>(p));
+    const double2 b = __ldg(reinterpret_cast<const double2*>(p + 2));
+    v[0] = a.x; v[1] = a.y; v[2] = b.x; v[3] = b.y;
+}
+
+__device__ inline void store4(float* p, const float v[4])
+{
+    *reinterpret_cast<float4*>(p) = make_float4(v[0], v[1], v[2], v[3]);
+}
+
+__device__ inline void store4(double* p, const double v[4])
+{
+    *reinterpret_cast<double2*>(p) = make_double2(v[0], v[1]);
+    *reinterpret_cast<double2*>(p + 2) = make_double2(v[2], v[3]);
+}
+
+//- Ws[k*64 + j] = coefficient of input row k in output unit j (zero for
+//  j >= nRows): W[j + k*m] (forward) or W[k + j*m] (transposed)
+template<class R, bool Transposed>
+__device__ inline void loadWeights(const R* __restrict__ W, int m, int nRows, int K, R* Ws)
+{
+    if
+    (
+        !Transposed && m == fusedMaxRows
+     && reinterpret_cast<std::uintptr_t>(W) % (4*sizeof(R)) == 0
+    )
+    {
+        // 64-unit layer: whole columns of W by 16-byte loads
+        const int total4 = K*(fusedMaxRows/4);
+        for (int e0 = threadIdx.x; e0 < total4; e0 += fusedThreads*fusedLoadBatch)
+        {
+            R v[fusedLoadBatch][4];
+            #pragma unroll
+            for (int b = 0; b < fusedLoadBatch; ++b)
+            {
+                const int e = e0 + b*fusedThreads;
+                if (e < total4) gload4(W + 4*e, v[b]);
+            }
+            #pragma unroll
+            for (int b = 0; b < fusedLoadBatch; ++b)
+            {
+                const int e = e0 + b*fusedThreads;
+                if (e < total4) store4(Ws + 4*e, v[b]);
+            }
+        }
+        return;
+    }
+    const int total = K*fusedMaxRows;
+    for (int e0 = threadIdx.x; e0 < total; e0 += fusedThreads*fusedLoadBatch)
+    {
+        R v[fusedLoadBatch];
+        #pragma unroll
+        for (int b = 0; b < fusedLoadBatch; ++b)
+        {
+            const int e = e0 + b*fusedThreads;
+            const int k = e/fusedMaxRows;
+            const int j = e - k*fusedMaxRows;
+            v[b] = R(0);
+            if (e < total && j < nRows) v[b] = Transposed ? W[k + idx(j)*m] : W[j + idx(k)*m];
+        }
+        #pragma unroll
+        for (int b = 0; b < fusedLoadBatch; ++b)
+        {
+            const int e = e0 + b*fusedThreads;
+            if (e < total) Ws[e] = v[b];
+        }
+    }
+}
+
+//- Xs[c*kS + k] = In[k + (s*M + p)*ldIn] for the tile's columns c = s*32 + pl
+//  (p = p0 + pl), rows k < K; zero for k >= K or p >= M
+template<class R, int S>
+__device__ inline void loadTile
+(
+    const R* __restrict__ In, int ldIn, int K, idx M, idx p0, R* Xs
+)
+{
+    const int kS = roundUp4(K);
+    if (ldIn % 4 == 0)
+    {
+        // Whole columns by 16-byte loads (kS <= ldIn: the padding rows
+        // come along; they only meet accumulators that are never stored)
+        const int kS4 = kS/4;
+        const int total4 = S*fusedPoints*kS4;
+        for (int e0 = threadIdx.x; e0 < total4; e0 += fusedThreads*fusedLoadBatch)
+        {
+            R v[fusedLoadBatch][4];
+            #pragma unroll
+            for (int b = 0; b < fusedLoadBatch; ++b)
+            {
+                const int e = e0 + b*fusedThreads;
+                const int c = e/kS4;
+                const int k4 = e - c*kS4;
+                const int s = c/fusedPoints;
+                const idx p = p0 + (c - s*fusedPoints);
+                #pragma unroll
+                for (int q = 0; q < 4; ++q) v[b][q] = R(0);
+                if (e < total4 && p < M) gload4(In + (s*M + p)*ldIn + 4*k4, v[b]);
+            }
+            #pragma unroll
+            for (int b = 0; b < fusedLoadBatch; ++b)
+            {
+                const int e = e0 + b*fusedThreads;
+                if (e < total4) store4(Xs + 4*e, v[b]);
+            }
+        }
+        return;
+    }
+    const int total = S*fusedPoints*kS;
+    for (int e0 = threadIdx.x; e0 < total; e0 += fusedThreads*fusedLoadBatch)
+    {
+        R v[fusedLoadBatch];
+        #pragma unroll
+        for (int b = 0; b < fusedLoadBatch; ++b)
+        {
+            const int e = e0 + b*fusedThreads;
+            const int c = e/kS;
+            const int k = e - c*kS;
+            const int s = c/fusedPoints;
+            const idx p = p0 + (c - s*fusedPoints);
+            v[b] = R(0);
+            if (e < total && k < K && p < M) v[b] = In[k + (s*M + p)*ldIn];
+        }
+        #pragma unroll
+        for (int b = 0; b < fusedLoadBatch; ++b)
+        {
+            const int e = e0 + b*fusedThreads;
+            if (e < total) Xs[e] = v[b];
+        }
+    }
+}
+
+//- 16-byte asynchronous copy global -> shared (cp.async, sm_80+); zero
+//  fill where !valid (src is not read then)
+__device__ inline void cpAsync16(void* dst, const void* src, bool valid)
+{
+    const unsigned d = unsigned(__cvta_generic_to_shared(dst));
+    const int n = valid ? 16 : 0;
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" :: "r"(d), "l"(src), "r"(n) : "memory");
+}
+
+__device__ inline void cpAsyncCommit()
+{
+    asm volatile("cp.async.commit_group;\n" ::: "memory");
+}
+
+//- Wait until at most N committed groups are still in flight
+template<int N>
+__device__ inline void cpAsyncWait()
+{
+    asm volatile("cp.async.wait_group %0;\n" :: "n"(N) : "memory");
+}
+
+//- loadTile by asynchronous 16-byte copies (ldIn % 4 == 0: every column
+//  16-byte aligned); the caller commits and waits
+template<class R, int S>
+__device__ inline void loadTileAsync
+(
+    const R* __restrict__ In, int ldIn, int K, idx M, idx p0, R* Xs
+)
+{
+    constexpr int perChunk = 16/sizeof(R);
+    const int kS = roundUp4(K);
+    const int chunks = kS/perChunk;
+    const int total = S*fusedPoints*chunks;
+    for (int e = threadIdx.x; e < total; e += fusedThreads)
+    {
+        const int c = e/chunks;
+        const int q = e - c*chunks;
+        const int s = c/fusedPoints;
+        const idx p = p0 + (c - s*fusedPoints);
+        const bool valid = p < M;
+        const R* src = In + (valid ? (s*M + p)*ldIn + q*perChunk : 0);
+        cpAsync16(Xs + c*kS + q*perChunk, src, valid);
+    }
+}
+
+//- acc[r][s][t] = sum_k Ws[k][j0 + r] Xs[col(s, pl0 + t)][k]
+template<class R, int S>
+__device__ inline void tileProduct
+(
+    const R* Ws, const R* Xs, int K, int j0, int pl0, R (&acc)[fusedTR][S][fusedTP]
+)
+{
+    const int kS = roundUp4(K);
+    #pragma unroll
+    for (int r = 0; r < fusedTR; ++r)
+    {
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            #pragma unroll
+            for (int t = 0; t < fusedTP; ++t) acc[r][s][t] = R(0);
+        }
+    }
+    #pragma unroll 4
+    for (int k = 0; k < K; ++k)
+    {
+        R w[fusedTR];
+        load4(Ws + k*fusedMaxRows + j0, w);
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            #pragma unroll
+            for (int t = 0; t < fusedTP; ++t)
+            {
+                const R xv = Xs[(s*fusedPoints + pl0 + t)*kS + k];
+                #pragma unroll
+                for (int r = 0; r < fusedTR; ++r) acc[r][s][t] += w[r]*xv;
+            }
+        }
+    }
+}
+
+//- Forward through one hidden layer, its GEMM fused with the stream
+//  recurrence: Z = [W b] In over the K = n_in + 1 rows of In (input streams
+//  with their constant row), then Zout = Z and Out = streamForward(Z) for
+//  the nRows (= m) units, and Out's constant row nRows. One tile per block.
+//- One tile of fusedForwardKernel (weights already in Ws)
+template<class R, int D>
+__device__ inline void fusedForwardTile
+(
+    Activation act, const R* Ws, const R* Xs, int m, int K, idx M, idx p0,
+    R* __restrict__ Zout, R* __restrict__ Out, int ldOut
+)
+{
+    constexpr int S = D + 2;
+
+    const int rg = threadIdx.x % fusedRowGroups;
+    const int j0 = rg*fusedTR;
+    const int pl0 = (threadIdx.x/fusedRowGroups)*fusedTP;
+    R acc[fusedTR][S][fusedTP];
+    tileProduct<R, S>(Ws, Xs, K, j0, pl0, acc);
+
+    const bool full = j0 + fusedTR <= m;   // 16-byte stores of 4 units
+    #pragma unroll
+    for (int t = 0; t < fusedTP; ++t)
+    {
+        const idx p = p0 + pl0 + t;
+        if (p >= M) continue;
+        R z[S][fusedTR], a[S][fusedTR];
+        #pragma unroll
+        for (int r = 0; r < fusedTR; ++r)
+        {
+            R zr[S], ar[S];
+            #pragma unroll
+            for (int s = 0; s < S; ++s) zr[s] = acc[r][s][t];
+            streamForward<R, D>(act, zr, ar, 1);
+            #pragma unroll
+            for (int s = 0; s < S; ++s)
+            {
+                z[s][r] = zr[s];
+                a[s][r] = ar[s];
+            }
+        }
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            const idx col = (s*M + p)*ldOut + j0;
+            if (full)
+            {
+                store4(Zout + col, z[s]);
+                store4(Out + col, a[s]);
+            }
+            else
+            {
+                #pragma unroll
+                for (int r = 0; r < fusedTR; ++r)
+                {
+                    if (j0 + r < m)
+                    {
+                        Zout[col + r] = z[s][r];
+                        Out[col + r] = a[s][r];
+                    }
+                }
+            }
+        }
+        if (rg == 0)
+        {
+            #pragma unroll
+            for (int s = 0; s < S; ++s) Out[m + (s*M + p)*ldOut] = s == 0 ? R(1) : R(0);
+        }
+    }
+}
+
+//- The forward layer kernel: persistent blocks (block b takes tiles b,
+//  b + gridDim.x, ...), the weights loaded once per block
+template<class R, int D>
+__global__ void __launch_bounds__(fusedThreads, 2) fusedForwardKernel
+(
+    Activation act, const R* __restrict__ W, int m, int K,
+    const R* __restrict__ In, int ldIn, idx M,
+    R* __restrict__ Zout, R* __restrict__ Out, int ldOut
+)
+{
+    constexpr int S = D + 2;
+    extern __shared__ __align__(16) unsigned char fusedSmem[];
+    R* Ws = reinterpret_cast<R*>(fusedSmem);
+    R* Xs[2];
+    Xs[0] = Ws + K*fusedMaxRows;
+    Xs[1] = Xs[0] + S*fusedPoints*roundUp4(K);
+    const idx nTiles = (M + fusedPoints - 1)/fusedPoints;
+    // the next tile streams into the other buffer while this one computes
+    idx tile = blockIdx.x;
+    if (tile < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, tile*fusedPoints, Xs[0]);
+    cpAsyncCommit();
+    loadWeights<R, false>(W, m, m, K, Ws);
+    for (int i = 0; tile < nTiles; tile += gridDim.x, ++i)
+    {
+        const idx next = tile + gridDim.x;
+        if (next < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, next*fusedPoints, Xs[(i + 1) & 1]);
+        cpAsyncCommit();
+        cpAsyncWait<1>();
+        __syncthreads();
+        fusedForwardTile<R, D>(act, Ws, Xs[i & 1], m, K, M, tile*fusedPoints, Zout, Out, ldOut);
+        __syncthreads();
+    }
+    cpAsyncWait<0>();
+}
+
+//- Backward through weight layer l, fused: with G = dL/dZ of the layer's
+//  output (m rows) and A its input streams (K2 = n + 1 rows, constant row
+//  included):
+//    dW += G A^T  (the m x (n + 1) gradient of [W b]; each block adds the
+//                  sum over its tiles, in a fixed order, to its own slice
+//                  dW + blockIdx.x*sliceStride: deterministic, no atomics)
+//    if dataGrad: Out = dL/dZ_l = streamBackward(Zin, W^T G)  (n rows)
+//  Persistent blocks: block b takes tiles b, b + gridDim.x, ...
+template<class R, int D>
+__global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
+(
+    Activation act, const R* __restrict__ W, int m, int n, bool dataGrad,
+    const R* __restrict__ G, int ldG, const R* __restrict__ A, int ldA, idx M,
+    const R* __restrict__ Zin, R* __restrict__ Out,
+    R* __restrict__ dW, idx sliceStride
+)
+{
+    constexpr int S = D + 2;
+    constexpr int cols = S*fusedPoints;
+    const int K = m;
+    const int K2 = n + 1;
+    const int kS = roundUp4(K);
+    const int kS2 = roundUp4(K2);
+    extern __shared__ __align__(16) unsigned char fusedSmem[];
+    R* Ws = reinterpret_cast<R*>(fusedSmem);
+    R* Gs = Ws + K*fusedMaxRows;
+    R* As = Gs + cols*kS;
+    if (dataGrad) loadWeights<R, true>(W, m, n, K, Ws);
+
+    // data gradient: units j0.. of points pl0..; weight gradient: rows i0..
+    // (of G) x columns k0.. (of A), plus column 64 (kg == 0)
+    const int rg = threadIdx.x % fusedRowGroups;
+    const int j0 = rg*fusedTR;
+    const int pl0 = (threadIdx.x/fusedRowGroups)*fusedTP;
+    const int i0 = rg*4;
+    const int k0 = (threadIdx.x/fusedRowGroups)*4;
+    const bool extraColumn = k0 == 0 && K2 > 64;
+    R dw[4][4], dwb[4];
+    #pragma unroll
+    for (int r = 0; r < 4; ++r)
+    {
+        dwb[r] = R(0);
+        #pragma unroll
+        for (int q = 0; q < 4; ++q) dw[r][q] = R(0);
+    }
+
+    const idx nTiles = (M + fusedPoints - 1)/fusedPoints;
+    for (idx tile = blockIdx.x; tile < nTiles; tile += gridDim.x)
+    {
+        const idx p0 = tile*fusedPoints;
+        __syncthreads();
+        // both tiles in flight at once (asynchronous copies where aligned)
+        if (ldG % 4 == 0) loadTileAsync<R, S>(G, ldG, K, M, p0, Gs);
+        if (ldA % 4 == 0) loadTileAsync<R, S>(A, ldA, K2, M, p0, As);
+        cpAsyncCommit();
+        if (ldG % 4 != 0) loadTile<R, S>(G, ldG, K, M, p0, Gs);
+        if (ldA % 4 != 0) loadTile<R, S>(A, ldA, K2, M, p0, As);
+        cpAsyncWait<0>();
+        __syncthreads();
+
+        if (dataGrad)
+        {
+            R acc[fusedTR][S][fusedTP];
+            tileProduct<R, S>(Ws, Gs, K, j0, pl0, acc);
+            const bool full = j0 + fusedTR <= n;
+            #pragma unroll
+            for (int t = 0; t < fusedTP; ++t)
+            {
+                const idx p = p0 + pl0 + t;
+                if (p >= M || j0 >= n) continue;
+                R z[S][fusedTR];
+                #pragma unroll
+                for (int s = 0; s < S; ++s)
+                {
+                    const idx col = (s*M + p)*ldA + j0;
+                    if (full)
+                    {
+                        gload4(Zin + col, z[s]);
+                    }
+                    else
+                    {
+                        #pragma unroll
+                        for (int r = 0; r < fusedTR; ++r) z[s][r] = j0 + r < n ? Zin[col + r] : R(0);
+                    }
+                }
+                R g[S][fusedTR];
+                #pragma unroll
+                for (int r = 0; r < fusedTR; ++r)
+                {
+                    R zr[S], gr[S];
+                    #pragma unroll
+                    for (int s = 0; s < S; ++s)
+                    {
+                        zr[s] = z[s][r];
+                        gr[s] = acc[r][s][t];
+                    }
+                    streamBackward<R, D>(act, zr, gr, 1);
+                    #pragma unroll
+                    for (int s = 0; s < S; ++s) g[s][r] = gr[s];
+                }
+                #pragma unroll
+                for (int s = 0; s < S; ++s)
+                {
+                    const idx col = (s*M + p)*ldA + j0;
+                    if (full)
+                    {
+                        store4(Out + col, g[s]);
+                    }
+                    else
+                    {
+                        #pragma unroll
+                        for (int r = 0; r < fusedTR; ++r)
+                        {
+                            if (j0 + r < n) Out[col + r] = g[s][r];
+                        }
+                    }
+                }
+            }
+        }
+
+        if (i0 < K && k0 < K2)
+        {
+            #pragma unroll 4
+            for (int c = 0; c < cols; ++c)
+            {
+                R g4[4], a4[4];
+                load4(Gs + c*kS + i0, g4);
+                load4(As + c*kS2 + k0, a4);
+                #pragma unroll
+                for (int r = 0; r < 4; ++r)
+                {
+                    #pragma unroll
+                    for (int q = 0; q < 4; ++q) dw[r][q] += g4[r]*a4[q];
+                }
+                if (extraColumn)
+                {
+                    const R a64 = As[c*kS2 + 64];
+                    #pragma unroll
+                    for (int r = 0; r < 4; ++r) dwb[r] += g4[r]*a64;
+                }
+            }
+        }
+    }
+
+    R* slice = dW + idx(blockIdx.x)*sliceStride;
+    #pragma unroll
+    for (int r = 0; r < 4; ++r)
+    {
+        const int i = i0 + r;
+        if (i >= m) continue;
+        #pragma unroll
+        for (int q = 0; q < 4; ++q)
+        {
+            const int k = k0 + q;
+            if (k < K2) slice[i + idx(k)*m] += dw[r][q];
+        }
+        if (extraColumn) slice[i + idx(64)*m] += dwb[r];
+    }
+}
+
 
 template<class R>
 __device__ inline R warpSum(R v)

@@ -11,7 +11,10 @@
 // cuBLAS workspace included). CPU rows: wall time per step, median.
 // A second table breaks a step down by phase (eager, events between phases).
 //
-//   benchTrainStep [--steps 50] [--cpu-steps 5] [--no-10m] [--quick]
+// Rows "gpu-u": the same backend with PINN_CUDA_UNFUSED=1 (cuBLAS GEMMs and
+// separate elementwise kernels instead of the fused layer kernels).
+//
+//   benchTrainStep [--steps 50] [--cpu-steps 5] [--no-10m] [--quick] [--only problem:N]
 
 #include "pinn/Backend.hpp"
 #ifdef PINN_BENCH_CUDA
@@ -22,6 +25,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
@@ -36,6 +40,7 @@ struct Row
 {
     std::string device, problem;
     idx n, chunk;
+    bool unfused = false;   //- cuBLAS + elementwise layers (PINN_CUDA_UNFUSED=1)
 };
 
 Problem makeProblem(const std::string& name)
@@ -126,6 +131,7 @@ int main(int argc, char** argv)
 {
     int steps = 50, cpuSteps = 5;
     bool tenM = true, quick = false;
+    std::string only;       // "problem:N": that GPU row alone (for ncu)
     for (int i = 1; i < argc; ++i)
     {
         const std::string a = argv[i];
@@ -133,9 +139,10 @@ int main(int argc, char** argv)
         else if (a == "--cpu-steps" && i + 1 < argc) cpuSteps = std::atoi(argv[++i]);
         else if (a == "--no-10m") tenM = false;
         else if (a == "--quick") quick = true;
+        else if (a == "--only" && i + 1 < argc) only = argv[++i];
         else
         {
-            std::fprintf(stderr, "usage: benchTrainStep [--steps N] [--cpu-steps N] [--no-10m] [--quick]\n");
+            std::fprintf(stderr, "usage: benchTrainStep [--steps N] [--cpu-steps N] [--no-10m] [--quick] [--only problem:N]\n");
             return 2;
         }
     }
@@ -154,7 +161,7 @@ int main(int argc, char** argv)
             rows.push_back({"gpu", p, 100000, big});
             if (!quick)
             {
-                rows.push_back({"gpu", p, 100000, 16384});
+                rows.push_back({"gpu", p, 100000, big, true});
                 rows.push_back({"gpu", p, 100000, 32768});
                 rows.push_back({"gpu", p, 1000000, big});
                 rows.push_back({"gpu", p, 1000000, 131072});
@@ -164,8 +171,21 @@ int main(int argc, char** argv)
         rows.push_back({"cpu", p, 10000, 16384});
     }
 
+    if (!only.empty())
+    {
+        std::vector<Row> keep;
+        for (const Row& r : rows)
+        {
+            if (r.device == "gpu" && !r.unfused && r.chunk == big && only == r.problem + ":" + std::to_string(r.n))
+            {
+                keep.push_back(r);
+            }
+        }
+        rows = keep;
+    }
+
     const AdamConfig cfg;   // lr 1e-3, betas 0.9/0.999, eps 1e-8, constant
-    std::printf("\n%-4s %-8s %9s %9s %8s %10s %10s %12s %10s %10s %12s\n",
+    std::printf("\n%-6s %-8s %9s %9s %8s %10s %10s %12s %10s %10s %12s\n",
                 "dev", "problem", "N", "entries", "chunk", "ms/step", "min ms", "Mpts/s",
                 "peak MiB", "pool MiB", "loss");
     std::vector<std::string> profiles;
@@ -184,7 +204,9 @@ int main(int argc, char** argv)
         double loss = NAN;
         try
         {
+            if (r.unfused) setenv("PINN_CUDA_UNFUSED", "1", 1);
             auto b = newBackend<float>(r.device, pb, opts);
+            unsetenv("PINN_CUDA_UNFUSED");
             b->setInterior(in);
             b->setBoundary(bs);
             b->setParameters(params.data());
@@ -201,7 +223,7 @@ int main(int argc, char** argv)
                     for (const auto& x : ph) tot += x.second;
                     std::string s = r.problem + " N=" + human(r.n)
                         + " chunk=" + (r.chunk == big ? std::string("all") : human(r.chunk))
-                        + " (eager, ms):";
+                        + (r.unfused ? " unfused" : "") + " (eager, ms):";
                     char buf[128];
                     for (const auto& x : ph)
                     {
@@ -230,15 +252,15 @@ int main(int argc, char** argv)
         }
         catch (const std::exception& e)
         {
-            std::printf("%-4s %-8s %9s  failed: %s\n", r.device.c_str(), r.problem.c_str(),
+            std::printf("%-6s %-8s %9s  failed: %s\n", r.device.c_str(), r.problem.c_str(),
                         human(r.n).c_str(), e.what());
             continue;
         }
         const double med = median(ms);
         const double mn = *std::min_element(ms.begin(), ms.end());
         const idx nTot = r.n + idx(bs.size());
-        std::printf("%-4s %-8s %9s %9lld %8s %10.3f %10.3f %12.1f %10.1f %10.1f %12.5g\n",
-                    r.device.c_str(), r.problem.c_str(), human(r.n).c_str(),
+        std::printf("%-6s %-8s %9s %9lld %8s %10.3f %10.3f %12.1f %10.1f %10.1f %12.5g\n",
+                    (r.device + (r.unfused ? "-u" : "")).c_str(), r.problem.c_str(), human(r.n).c_str(),
                     (long long)bs.size(),
                     r.chunk >= nTot ? "all" : human(r.chunk).c_str(),
                     med, mn, double(nTot)/med*1e-3,

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -212,11 +213,16 @@ TYPED_TEST(CudaBackendTest, LossAndGradientMatchCpu)
     {
         for (int D : {2, 3})
         {
-            for (idx n : {idx(1), idx(7), idx(997), idx(4099)})
+            for (idx n : {idx(1), idx(7), idx(997), idx(4099), idx(-7), idx(-997)})
             {
                 const Activation act = (n == 7) ? Activation::sin : Activation::tanh;
-                // widths that are not multiples of anything (padding, ld)
-                const Problem pb = makeProblem(makePde(kind, D), {13, 20, 17}, act);
+                // widths that are not multiples of anything (padding, ld);
+                // n < 0: a layer wider than the fused kernels' 64-unit
+                // tile, so the cuBLAS + elementwise path runs
+                const std::vector<int> hidden =
+                    n > 0 ? std::vector<int>{13, 20, 17} : std::vector<int>{70, 64};
+                n = std::abs(n);
+                const Problem pb = makeProblem(makePde(kind, D), hidden, act);
                 BackendOptions opts;
                 opts.chunkSize = 1 << 20;
                 InteriorSet<Real> in;
@@ -255,7 +261,7 @@ TYPED_TEST(CudaBackendTest, LossAndGradientMatchCpu)
             }
         }
     }
-    EXPECT_EQ(cases, 24);
+    EXPECT_EQ(cases, 36);
 }
 
 
@@ -338,6 +344,51 @@ TYPED_TEST(CudaBackendTest, ChunkedEqualsUnchunked)
                 BackendOptions opts;
                 const std::string f = dumpCase(pb, opts, in, bs, params, grads[0], grads[i]);
                 ADD_FAILURE() << kind << " chunking " << i << ": gradient " << eg << ", loss " << el
+                              << " (tolerance " << tol << "); inputs in " << f;
+            }
+        }
+    }
+}
+
+
+// The fused layer kernels and the cuBLAS + elementwise path (forced with
+// PINN_CUDA_UNFUSED=1) give the same loss and gradient
+TYPED_TEST(CudaBackendTest, FusedEqualsUnfused)
+{
+    PINN_SKIP_WITHOUT_GPU();
+    using Real = TypeParam;
+    const double tol = sizeof(Real) == 4 ? 1e-5 : 1e-12;
+    for (const char* kind : {"poisson", "navierStokes"})
+    {
+        for (int D : {2, 3})
+        {
+            const Problem pb = makeProblem(makePde(kind, D), {64, 64, 64, 64}, Activation::tanh);
+            InteriorSet<Real> in;
+            BoundarySet<Real> bs;
+            fillSets(pb, 4099, 13u, in, bs);
+            const auto params = randomParams<Real>(pb.net, 14u);
+            BackendOptions opts;
+            opts.chunkSize = 1500;
+            std::vector<Real> g[2];
+            LossTerms l[2];
+            for (int unfused = 0; unfused < 2; ++unfused)
+            {
+                if (unfused) setenv("PINN_CUDA_UNFUSED", "1", 1);
+                auto gpu = newCudaBackend<Real>(pb, opts);
+                unsetenv("PINN_CUDA_UNFUSED");
+                EXPECT_NE(gpu->name().find(unfused ? "cuBLAS layers" : "fused layers"), std::string::npos)
+                    << gpu->name();
+                gpu->setInterior(in);
+                gpu->setBoundary(bs);
+                g[unfused].resize(pb.net.nParams());
+                l[unfused] = gpu->lossAndGradient(params.data(), g[unfused].data());
+            }
+            const double eg = relDiff(g[0], g[1]);
+            const double el = relDiff(l[0].total, l[1].total);
+            if (!(eg <= tol && el <= tol))
+            {
+                const std::string f = dumpCase(pb, opts, in, bs, params, g[1], g[0]);
+                ADD_FAILURE() << kind << " D=" << D << ": gradient " << eg << ", loss " << el
                               << " (tolerance " << tol << "); inputs in " << f;
             }
         }
