@@ -3,8 +3,34 @@
 \*---------------------------------------------------------------------------*/
 
 #include "pinnDict.H"
+#include "FlatOutput.H"
 
 // * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * //
+
+template<class Table>
+Foam::word Foam::pinnDict::selectType
+(
+    const dictionary& dict,
+    const word& what,
+    const Table& table
+)
+{
+    if (!dict.found("type", keyType::LITERAL))
+    {
+        FatalIOErrorInFunction(dict)
+            << "Missing entry 'type' in " << dict.dictName() << " of "
+            << dict.name() << nl
+            << "    Valid " << what << " types: " << flatOutput(table.sortedToc())
+            << exit(FatalIOError);
+    }
+    const word type(dict.get<word>("type"));
+    if (!table.found(type))
+    {
+        FatalIOErrorInLookup(dict, what, type, table) << exit(FatalIOError);
+    }
+    return type;
+}
+
 
 template<class Type>
 Type Foam::pinnDict::getPositive(const dictionary& dict, const word& key)

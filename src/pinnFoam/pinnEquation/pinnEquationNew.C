@@ -4,6 +4,7 @@
 
 #include "pinnEquation.H"
 #include "FlatOutput.H"
+#include "pinnDict.H"
 
 // * * * * * * * * * * * * * * * * Selectors * * * * * * * * * * * * * * * * //
 
@@ -14,28 +15,11 @@ Foam::autoPtr<Foam::pinnEquation> Foam::pinnEquation::New
     const word& fieldName
 )
 {
-    if (!dict.found("type"))
-    {
-        FatalIOErrorInFunction(dict)
-            << "Missing entry 'type' in " << dict.dictName() << nl
-            << "    Valid types: "
-            << flatOutput(dictionaryConstructorTablePtr_->sortedToc())
-            << exit(FatalIOError);
-    }
-    const word modelType(dict.get<word>("type"));
-
+    const word modelType
+    (
+        pinnDict::selectType(dict, "equation", *dictionaryConstructorTablePtr_)
+    );
     auto cstrIter = dictionaryConstructorTablePtr_->cfind(modelType);
-
-    if (!cstrIter.found())
-    {
-        FatalIOErrorInLookup
-        (
-            dict,
-            "equation",
-            modelType,
-            *dictionaryConstructorTablePtr_
-        ) << exit(FatalIOError);
-    }
 
     return autoPtr<pinnEquation>(cstrIter()(dict, nDim, fieldName));
 }

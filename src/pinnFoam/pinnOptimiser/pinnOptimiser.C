@@ -80,26 +80,12 @@ Foam::string Foam::pinnOptimiser::description() const
 
 Foam::autoPtr<Foam::pinnOptimiser> Foam::pinnOptimiser::New(const dictionary& dict)
 {
-    if (!dict.found("type"))
-    {
-        FatalIOErrorInFunction(dict)
-            << "Missing entry 'type' in " << dict.dictName() << nl
-            << "    Valid types: "
-            << flatOutput(dictionaryConstructorTablePtr_->sortedToc())
-            << exit(FatalIOError);
-    }
-    const word modelType(dict.get<word>("type"));
+    const word modelType
+    (
+        pinnDict::selectType(dict, "optimiser", *dictionaryConstructorTablePtr_)
+    );
     auto cstrIter = dictionaryConstructorTablePtr_->cfind(modelType);
-    if (!cstrIter.found())
-    {
-        FatalIOErrorInLookup
-        (
-            dict,
-            "optimiser",
-            modelType,
-            *dictionaryConstructorTablePtr_
-        ) << exit(FatalIOError);
-    }
+
     return autoPtr<pinnOptimiser>(cstrIter()(dict));
 }
 

@@ -118,26 +118,12 @@ Foam::autoPtr<Foam::pinnSampler> Foam::pinnSampler::New
     const pinnBoundaryTerms& terms
 )
 {
-    if (!dict.found("type"))
-    {
-        FatalIOErrorInFunction(dict)
-            << "Missing entry 'type' in " << dict.dictName() << nl
-            << "    Valid types: "
-            << flatOutput(dictionaryConstructorTablePtr_->sortedToc())
-            << exit(FatalIOError);
-    }
-    const word modelType(dict.get<word>("type"));
+    const word modelType
+    (
+        pinnDict::selectType(dict, "sampling", *dictionaryConstructorTablePtr_)
+    );
     auto cstrIter = dictionaryConstructorTablePtr_->cfind(modelType);
-    if (!cstrIter.found())
-    {
-        FatalIOErrorInLookup
-        (
-            dict,
-            "sampling",
-            modelType,
-            *dictionaryConstructorTablePtr_
-        ) << exit(FatalIOError);
-    }
+
     return autoPtr<pinnSampler>(cstrIter()(dict, lossDict, domain, terms));
 }
 
