@@ -14,6 +14,10 @@ Description
     iteration (deltaT 1); at write times the network is evaluated on the mesh
     and written as fields, with a checkpoint from which a run resumes.
 
+    Runs in parallel like any solver (decomposePar, then
+    mpirun -np N pinnFoam -parallel): one network, trained on the points of
+    all processors, its gradient summed over them.
+
 \*---------------------------------------------------------------------------*/
 
 #include "fvCFD.H"
@@ -28,7 +32,6 @@ int main(int argc, char *argv[])
         "Trains a physics-informed neural network on the case's mesh and"
         " boundary conditions (constant/pinnProperties)"
     );
-    argList::noParallel();
 
     #include "setRootCase.H"
     #include "createTime.H"

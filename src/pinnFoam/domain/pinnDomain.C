@@ -7,9 +7,14 @@
 #include "emptyPolyPatch.H"
 #include "processorPolyPatch.H"
 #include "wedgePolyPatch.H"
+#include "globalIndex.H"
+#include "labelIOList.H"
+#include "Pstream.H"
 
 #include <algorithm>
 #include <random>
+#include <utility>
+#include <vector>
 
 // * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
 
@@ -113,14 +118,20 @@ Foam::scalar Foam::pinnDomain::cellVolume(const label celli) const
     const pointField& pts = mesh_.points();
     const point& cc = mesh_.cellCentres()[celli];
 
+    // Faces and their points in the undecomposed mesh's order (see
+    // sampleInterior), so that a processor sums as the serial run does
     scalar v = 0;
-    for (const label facei : mesh_.cells()[celli])
+    for (const label facei : cellFaces_[celli])
     {
         const face& f = mesh_.faces()[facei];
         const point& fc = mesh_.faceCentres()[facei];
-        forAll(f, i)
+        const label nf = f.size();
+        const bool flip = flipped_[facei];
+        for (label i = 0; i < nf; ++i)
         {
-            v += tetVolume(cc, fc, pts[f[i]], pts[f.nextLabel(i)]);
+            const label a = flip ? f[(nf - i) % nf] : f[i];
+            const label b = flip ? f[nf - 1 - i] : f[(i + 1) % nf];
+            v += tetVolume(cc, fc, pts[a], pts[b]);
         }
     }
     return v;
@@ -142,6 +153,174 @@ Foam::scalar Foam::pinnDomain::faceArea(const label facei) const
 }
 
 
+void Foam::pinnDomain::setGlobalNumbering()
+{
+    const label nCells = mesh_.nCells();
+    const label nFaces = mesh_.nFaces();
+
+    decompositionInvariant_ = true;
+    globalCell_ = identity(nCells);
+    globalFace_ = identity(nFaces);
+    flipped_.setSize(nFaces);
+    flipped_ = false;
+    label nGlobal = nCells;
+
+    if (Pstream::parRun())
+    {
+        nGlobal = returnReduce(nCells, sumOp<label>());
+
+        // decomposePar's addressing, next to the processor's mesh
+        IOobject cellIO
+        (
+            "cellProcAddressing", mesh_.facesInstance(), polyMesh::meshSubDir,
+            mesh_, IOobject::MUST_READ, IOobject::NO_WRITE, false
+        );
+        IOobject faceIO
+        (
+            "faceProcAddressing", mesh_.facesInstance(), polyMesh::meshSubDir,
+            mesh_, IOobject::MUST_READ, IOobject::NO_WRITE, false
+        );
+        const bool found = returnReduce
+        (
+            cellIO.typeHeaderOk<labelIOList>(true)
+         && faceIO.typeHeaderOk<labelIOList>(true),
+            andOp<bool>()
+        );
+
+        if (found)
+        {
+            const labelIOList cellAddr(cellIO);
+            const labelIOList faceAddr(faceIO);
+            label maxCell = -1;
+            if (cellAddr.size() == nCells && faceAddr.size() == nFaces)
+            {
+                globalCell_ = cellAddr;
+                maxCell = max(cellAddr);
+                forAll(faceAddr, facei)
+                {
+                    // decomposePar: +-(global face + 1), negative if turned
+                    globalFace_[facei] = mag(faceAddr[facei]) - 1;
+                    flipped_[facei] = faceAddr[facei] < 0;
+                }
+            }
+            if (returnReduce(maxCell, maxOp<label>()) + 1 != nGlobal
+             || returnReduce(maxCell < 0, orOp<bool>()))
+            {
+                FatalErrorInFunction
+                    << "The decomposition addressing in "
+                    << cellIO.path() << " (cellProcAddressing,"
+                    << " faceProcAddressing) does not match the processor"
+                    << " meshes of case " << mesh_.time().globalPath() << nl
+                    << "    The case was decomposed again or the mesh changed;"
+                    << " run decomposePar -force"
+                    << exit(FatalError);
+            }
+        }
+        else
+        {
+            decompositionInvariant_ = false;
+            const globalIndex cells(nCells);
+            const globalIndex faces(nFaces);
+            forAll(globalCell_, celli)
+            {
+                globalCell_[celli] = cells.toGlobal(celli);
+            }
+            forAll(globalFace_, facei)
+            {
+                globalFace_[facei] = faces.toGlobal(facei);
+            }
+            WarningInFunction
+                << "No decomposePar addressing (constant/polyMesh/"
+                << "cellProcAddressing) in the processor directories of "
+                << mesh_.time().globalPath() << ":" << nl
+                << "    collocation points are drawn uniformly over the whole"
+                << " mesh, but they are not those of a serial run." << endl;
+        }
+    }
+
+    localCell_.setSize(nGlobal);
+    localCell_ = -1;
+    forAll(globalCell_, celli)
+    {
+        localCell_[globalCell_[celli]] = celli;
+    }
+
+    // Faces of each cell as primitiveMesh::cells orders them in the
+    // undecomposed mesh: the faces the cell owns, then those it neighbours,
+    // each by face index.  A face that decomposePar turned (negative
+    // addressing) is owned there by the other cell.
+    const labelList& own = mesh_.faceOwner();
+    cellFaces_.setSize(nCells);
+    std::vector<std::pair<std::pair<bool, label>, label>> keyed;
+    forAll(cellFaces_, celli)
+    {
+        const cell& c = mesh_.cells()[celli];
+        keyed.clear();
+        for (const label facei : c)
+        {
+            const bool owned = (own[facei] == celli) != flipped_[facei];
+            keyed.push_back({{!owned, globalFace_[facei]}, facei});
+        }
+        std::sort(keyed.begin(), keyed.end());
+        labelList& cf = cellFaces_[celli];
+        cf.setSize(c.size());
+        forAll(cf, i)
+        {
+            cf[i] = keyed[i].second;
+        }
+    }
+}
+
+
+Foam::label Foam::pinnDomain::globalPatchFaces
+(
+    const label patchi,
+    labelList& index
+) const
+{
+    const polyPatch& pp = mesh_.boundaryMesh()[patchi];
+    index = identity(pp.size());
+    if (!Pstream::parRun())
+    {
+        return pp.size();
+    }
+
+    const label nGlobal = returnReduce(pp.size(), sumOp<label>());
+    if (decompositionInvariant_)
+    {
+        // A patch's faces are consecutive in the undecomposed mesh
+        label start = labelMax;
+        forAll(pp, i)
+        {
+            start = min(start, globalFace_[pp.start() + i]);
+        }
+        reduce(start, minOp<label>());
+        forAll(pp, i)
+        {
+            index[i] = globalFace_[pp.start() + i] - start;
+            if (index[i] < 0 || index[i] >= nGlobal)
+            {
+                FatalErrorInFunction
+                    << "Face " << i << " of patch " << pp.name()
+                    << " is not numbered consecutively in faceProcAddressing"
+                    << " of " << mesh_.time().path() << nl
+                    << "    Decompose the case again (decomposePar -force)"
+                    << exit(FatalError);
+            }
+        }
+    }
+    else
+    {
+        const globalIndex faces(pp.size());
+        forAll(pp, i)
+        {
+            index[i] = faces.toGlobal(i);
+        }
+    }
+    return nGlobal;
+}
+
+
 // * * * * * * * * * * * * * * * * Constructors  * * * * * * * * * * * * * * //
 
 Foam::pinnDomain::pinnDomain(const fvMesh& mesh)
@@ -149,11 +328,13 @@ Foam::pinnDomain::pinnDomain(const fvMesh& mesh)
     mesh_(mesh),
     nDim_(3),
     components_(),
-    cumulativeVolume_()
+    decompositionInvariant_(true),
+    cumulativeVolume_(),
+    localVolume_(0)
 {
     const fileName casePath(mesh.time().path());
 
-    if (mesh.nCells() == 0)
+    if (returnReduce(mesh.nCells(), sumOp<label>()) == 0)
     {
         FatalErrorInFunction
             << "The mesh of case " << casePath << " has no cells"
@@ -202,12 +383,28 @@ Foam::pinnDomain::pinnDomain(const fvMesh& mesh)
         }
     }
 
-    cumulativeVolume_.setSize(mesh.nCells());
-    scalar sum = 0;
-    forAll(cumulativeVolume_, celli)
+    setGlobalNumbering();
+
+    // Cell volumes in global order, gathered from the processors (each
+    // global cell is nonzero on one processor only: the sum is exact)
+    cumulativeVolume_.setSize(localCell_.size());
+    cumulativeVolume_ = 0;
+    forAll(globalCell_, celli)
     {
-        sum += cellVolume(celli);
-        cumulativeVolume_[celli] = sum;
+        const scalar v = cellVolume(celli);
+        cumulativeVolume_[globalCell_[celli]] = v;
+        localVolume_ += v;
+    }
+    if (Pstream::parRun())
+    {
+        Pstream::listCombineGather(cumulativeVolume_, plusEqOp<scalar>());
+        Pstream::listCombineScatter(cumulativeVolume_);
+    }
+    scalar sum = 0;
+    forAll(cumulativeVolume_, i)
+    {
+        sum += cumulativeVolume_[i];
+        cumulativeVolume_[i] = sum;
     }
 
     if (!(sum > 0))
@@ -220,7 +417,7 @@ Foam::pinnDomain::pinnDomain(const fvMesh& mesh)
 
     DebugInfo
         << "pinnDomain: " << nDim_ << "D, components " << components_
-        << ", " << mesh.nCells() << " cells, volume " << sum << endl;
+        << ", " << nGlobalCells() << " cells, volume " << sum << endl;
 }
 
 
@@ -319,32 +516,43 @@ void Foam::pinnDomain::sampleInterior
 
     points.setSize(n);
     cellOfPoint.setSize(n);
+    label nLocal = 0;
 
     drawStream uniform(seed, draw, interiorStream);
 
     for (label k = 0; k < n; ++k)
     {
-        // Cell by volume
-        const label celli = pickCumulative(cumulativeVolume_, uniform());
+        // Cell by volume, over the whole mesh
+        const label globalCelli = pickCumulative(cumulativeVolume_, uniform());
+        const label celli = localCell_[globalCelli];
+        if (celli < 0)
+        {
+            // another processor's point: skip its four remaining uniforms
+            uniform(); uniform(); uniform(); uniform();
+            continue;
+        }
         const scalar cellV =
-            cumulativeVolume_[celli]
-          - (celli > 0 ? cumulativeVolume_[celli - 1] : 0);
+            cumulativeVolume_[globalCelli]
+          - (globalCelli > 0 ? cumulativeVolume_[globalCelli - 1] : 0);
 
         // Tet of the cell by volume: first tet whose running sum passes
-        // the target; the last tet with volume catches round-off
+        // the target; the last tet with volume catches round-off.  Faces
+        // and edges in the undecomposed mesh's order and orientation.
         const scalar target = uniform()*cellV;
         const point& cc = cellC[celli];
         const point* tet[3] = {nullptr, nullptr, nullptr};
         scalar sum = 0;
         bool found = false;
 
-        for (const label facei : mesh_.cells()[celli])
+        for (const label facei : cellFaces_[celli])
         {
             const face& f = mesh_.faces()[facei];
-            forAll(f, i)
+            const label nf = f.size();
+            const bool flip = flipped_[facei];
+            for (label i = 0; i < nf; ++i)
             {
-                const point& a = pts[f[i]];
-                const point& b = pts[f.nextLabel(i)];
+                const point& a = pts[flip ? f[(nf - i) % nf] : f[i]];
+                const point& b = pts[flip ? f[nf - 1 - i] : f[(i + 1) % nf]];
                 const scalar v = tetVolume(cc, faceC[facei], a, b);
                 if (v > 0)
                 {
@@ -369,13 +577,17 @@ void Foam::pinnDomain::sampleInterior
         double u[3] = {uniform(), uniform(), uniform()};
         std::sort(u, u + 3);
 
-        points[k] =
+        points[nLocal] =
             (1 - u[2])*cc
           + u[0]*(*tet[0])
           + (u[1] - u[0])*(*tet[1])
           + (u[2] - u[1])*(*tet[2]);
-        cellOfPoint[k] = celli;
+        cellOfPoint[nLocal] = celli;
+        ++nLocal;
     }
+
+    points.setSize(nLocal);
+    cellOfPoint.setSize(nLocal);
 }
 
 
@@ -397,8 +609,6 @@ void Foam::pinnDomain::sampleBoundary
             << abort(FatalError);
     }
 
-    // Faces of the requested patches with their cumulative areas
-    label nFaces = 0;
     for (const label patchi : patches)
     {
         if (patchi < 0 || patchi >= bMesh.size())
@@ -408,25 +618,44 @@ void Foam::pinnDomain::sampleBoundary
                 << bMesh.size() - 1 << " of case " << mesh_.time().path()
                 << abort(FatalError);
         }
-        nFaces += bMesh[patchi].size();
     }
 
-    labelList facePatch(nFaces);
-    labelList faceLocal(nFaces);
-    scalarList cumulativeArea(nFaces);
-    scalar sum = 0;
-    label k = 0;
-    for (const label patchi : patches)
+    // Faces of the requested patches over the whole mesh, by patch and
+    // then by face within the (undecomposed) patch, with their areas; the
+    // local ones know their patch and patch-local index
+    label nFaces = 0;
+    List<labelList> index(patches.size());
+    labelList offset(patches.size());
+    forAll(patches, k)
     {
-        const polyPatch& pp = bMesh[patchi];
+        offset[k] = nFaces;
+        nFaces += globalPatchFaces(patches[k], index[k]);
+    }
+
+    labelList facePatch(nFaces, -1);
+    labelList faceLocal(nFaces, -1);
+    scalarList cumulativeArea(nFaces, Zero);
+    forAll(patches, k)
+    {
+        const polyPatch& pp = bMesh[patches[k]];
         forAll(pp, facei)
         {
-            sum += faceArea(pp.start() + facei);
-            facePatch[k] = patchi;
-            faceLocal[k] = facei;
-            cumulativeArea[k] = sum;
-            ++k;
+            const label j = offset[k] + index[k][facei];
+            cumulativeArea[j] = faceArea(pp.start() + facei);
+            facePatch[j] = patches[k];
+            faceLocal[j] = facei;
         }
+    }
+    if (Pstream::parRun())
+    {
+        Pstream::listCombineGather(cumulativeArea, plusEqOp<scalar>());
+        Pstream::listCombineScatter(cumulativeArea);
+    }
+    scalar sum = 0;
+    forAll(cumulativeArea, j)
+    {
+        sum += cumulativeArea[j];
+        cumulativeArea[j] = sum;
     }
 
     samples.setSize(n);
@@ -450,10 +679,18 @@ void Foam::pinnDomain::sampleBoundary
 
     drawStream uniform(seed, draw, boundaryStream);
 
-    for (label s = 0; s < n; ++s)
+    label nLocal = 0;
+    for (label k = 0; k < n; ++k)
     {
-        // Face by area
+        // Face by area, over the whole mesh
         const label j = pickCumulative(cumulativeArea, uniform());
+        if (faceLocal[j] < 0)
+        {
+            // another processor's point: skip its three remaining uniforms
+            uniform(); uniform(); uniform();
+            continue;
+        }
+        const label s = nLocal++;
         const label patchi = facePatch[j];
         const label facei = faceLocal[j];
         const polyPatch& pp = bMesh[patchi];
@@ -506,6 +743,7 @@ void Foam::pinnDomain::sampleBoundary
         samples.w0[s] = w0;
         samples.w1[s] = w1;
     }
+    samples.setSize(nLocal);
 }
 
 

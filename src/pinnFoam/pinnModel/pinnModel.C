@@ -10,10 +10,12 @@
 #include "calculatedFvPatchFields.H"
 #include "zeroGradientFvPatchFields.H"
 #include "emptyFvPatch.H"
+#include "Pstream.H"
 
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 // * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
@@ -98,6 +100,19 @@ void writeInto(const regIOobject& obj, const fileName& dir)
         FatalErrorInFunction
             << "Could not write " << file << " (disk full?)" << exit(FatalError);
     }
+}
+
+
+//- The checkpoint directory of a time: <time>/uniform/pinn of the case, or
+//  of processor0 in a parallel run (one network: the master writes it
+//  there, reconstructPar copies uniform/ from processor0)
+fileName checkpointDir(const Time& runTime, const word& timeName)
+{
+    const fileName caseDir =
+        Pstream::parRun()
+      ? runTime.globalPath()/"processor0"
+      : runTime.path();
+    return caseDir/timeName/"uniform"/"pinn";
 }
 
 
@@ -225,7 +240,7 @@ void Foam::pinnModel::readReferences()
         caseDir.expand();
         if (!caseDir.isAbsolute())
         {
-            caseDir = runTime_.path()/caseDir;
+            caseDir = runTime_.globalPath()/caseDir;
         }
         caseDir.clean();
         if (!isDir(caseDir))
@@ -236,6 +251,22 @@ void Foam::pinnModel::readReferences()
                 << "    Run the reference solver first (see the tutorial's Allrun)"
                 << " or correct 'case'"
                 << exit(FatalIOError);
+        }
+        if (Pstream::parRun())
+        {
+            // The reference on this processor's cells: decomposed alike
+            caseDir = caseDir/("processor" + Foam::name(Pstream::myProcNo()));
+            if (!isDir(caseDir))
+            {
+                FatalIOErrorInFunction(rd)
+                    << "Reference '" << e.keyword() << "': " << caseDir
+                    << " does not exist" << nl
+                    << "    A parallel run reads the reference from the"
+                    << " processor directories: decompose the reference case"
+                    << " like this one (decomposePar -case " << caseDir.path()
+                    << ")"
+                    << exit(FatalIOError);
+            }
         }
         // 'time' is latestTime or a time value
         word timeSpec("latestTime");
@@ -329,8 +360,13 @@ void Foam::pinnModel::readReferences()
 
 void Foam::pinnModel::openFiles()
 {
+    // The master writes them, for the whole run, in the case directory
+    if (!Pstream::master())
+    {
+        return;
+    }
     const fileName dir =
-        runTime_.path()/"postProcessing"/"pinnFoam"/runTime_.timeName();
+        runTime_.globalPath()/"postProcessing"/"pinnFoam"/runTime_.timeName();
     mkDir(dir);
 
     lossFile_.reset(new OFstream(dir/"loss.dat"));
@@ -362,10 +398,23 @@ void Foam::pinnModel::openFiles()
 
 void Foam::pinnModel::restart()
 {
+    // One checkpoint for the whole run: the master reads it and every
+    // processor restores the same bytes
     const fileName stateFile =
-        runTime_.path()/runTime_.timeName()/"uniform"/"pinn"/"state";
+        checkpointDir(runTime_, runTime_.timeName())/"state";
     const scalar startValue = runTime_.value();
-    if (!isFile(stateFile))
+    std::string bytes;
+    std::int64_t nBytes = -1;
+    if (Pstream::master() && isFile(stateFile))
+    {
+        std::ifstream is(stateFile, std::ios::binary);
+        std::ostringstream ss;
+        ss << is.rdbuf();
+        bytes = ss.str();
+        nBytes = std::int64_t(bytes.size());
+    }
+    comm_.broadcast(&nBytes, sizeof(nBytes));
+    if (nBytes < 0)
     {
         if (runTime_.timeName() != initialTimeName(runTime_))
         {
@@ -380,7 +429,9 @@ void Foam::pinnModel::restart()
         }
         return;
     }
-    std::ifstream is(stateFile, std::ios::binary);
+    bytes.resize(nBytes);
+    comm_.broadcast(&bytes[0], bytes.size());
+    std::istringstream is(bytes);
     try
     {
         runner_->readState(is);
@@ -403,6 +454,33 @@ void Foam::pinnModel::restart()
     }
     Info<< "Restarted from " << stateFile << " (iteration "
         << label(runner_->iteration()) << ", " << runner_->phase().c_str() << ")" << nl;
+}
+
+
+void Foam::pinnModel::logShares(const label nInterior, const label nBoundary) const
+{
+    labelList nInt(Pstream::nProcs(), Zero), nBnd(Pstream::nProcs(), Zero);
+    nInt[Pstream::myProcNo()] = nInterior;
+    nBnd[Pstream::myProcNo()] = nBoundary;
+    Pstream::gatherList(nInt);
+    Pstream::gatherList(nBnd);
+    if (Pstream::master())
+    {
+        // Every point of the draw is on exactly one processor
+        if (sum(nInt) != sampler_->nInterior() || sum(nBnd) != sampler_->nBoundary())
+        {
+            FatalErrorInFunction
+                << "The processors hold " << sum(nInt) << " interior and "
+                << sum(nBnd) << " boundary points instead of "
+                << sampler_->nInterior() << " and " << sampler_->nBoundary()
+                << abort(FatalError);
+        }
+        Info<< "Points per processor (draw " << currentDraw_ << "): interior";
+        for (const label n : nInt) Info<< " " << n;
+        Info<< ", boundary";
+        for (const label n : nBnd) Info<< " " << n;
+        Info<< nl;
+    }
 }
 
 
@@ -514,8 +592,8 @@ void Foam::pinnModel::writeTimeDir()
     writeInto(T, tmpDir);
     writeInto(residual, tmpDir);
 
-    // Errors against the references
-    OFstream& ef = errorsFile_();
+    // Errors against the references (global norms: gSum, gMax reduce)
+    OStringStream ef;
     ef  << timeName;
     const scalarField& V = mesh_.V();
     for (const reference& r : references_)
@@ -539,7 +617,10 @@ void Foam::pinnModel::writeTimeDir()
         Info<< "    error vs " << r.name << ": relative L2 " << l2
             << ", max " << maxAbs << " (" << maxRel << " of max |ref|)" << nl;
     }
-    ef  << endl;
+    if (errorsFile_.valid())
+    {
+        errorsFile_() << ef.str().c_str() << endl;
+    }
 
     // OpenFOAM's time state
     {
@@ -555,7 +636,9 @@ void Foam::pinnModel::writeTimeDir()
         writeInto(timeDict, tmpDir);
     }
 
-    // Checkpoint
+    // Checkpoint: one network, written by the master (into processor0 in
+    // a parallel run)
+    if (Pstream::master())
     {
         const fileName pinnDir = tmpDir/"uniform"/"pinn";
         mkDir(pinnDir);
@@ -585,7 +668,9 @@ void Foam::pinnModel::writeTimeDir()
         writeInto(state, tmpDir);
     }
 
-    // Publish: the complete directory takes the time's name
+    // Publish once every processor has written its directory: the
+    // complete directory takes the time's name
+    returnReduce(true, andOp<bool>());
     const fileName oldDir = finalDir + ".pinnFoam-old";
     if (exists(finalDir))
     {
@@ -605,7 +690,7 @@ void Foam::pinnModel::writeTimeDir()
     lastWrite_ = timeName;
 
     const pinn::MemoryStats m = runner_->memoryStats();
-    memoryFile_()
+    if (memoryFile_.valid()) memoryFile_()
         << timeName << " " << label(m.poolBytes) << " " << label(m.inUse) << " "
         << label(m.peak) << " " << label(m.allocations) << " "
         << label(m.hostToDevice) << " " << label(m.deviceToHost) << endl;
@@ -722,6 +807,11 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
 
     selectDevice();
     readReferences();
+    if (Pstream::parRun() && !domain_.decompositionInvariant())
+    {
+        Info<< "Sampling:  no decomposePar addressing: the points are not"
+            << " those of a serial run" << nl;
+    }
 
     try
     {
@@ -738,14 +828,23 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
             << dict_.objectPath()
             << exit(FatalIOError);
     }
+    runner_->setCommunicator(comm_);
 
     Info<< nl
         << "Equation:  " << equation_->description().c_str() << nl
         << "Network:   " << problem_.net.describe().c_str() << nl
         << "Sampling:  " << sampler_->description().c_str() << nl
         << "Optimiser: " << optimiser_->description().c_str() << nl
-        << "Backend:   " << runner_->backendName().c_str() << nl
-        << "Boundary terms:";
+        << "Backend:   " << runner_->backendName().c_str() << nl;
+    if (Pstream::parRun())
+    {
+        Info<< "Parallel:  " << Pstream::nProcs() << " processors train one"
+            << " network; loss and gradient summed over them "
+            << (runner_->reducesOnHost() ? "on the host" : "by the backend")
+            << (domain_.decompositionInvariant() ? "; the serial run's points" : "")
+            << nl;
+    }
+    Info<< "Boundary terms:";
     for (const auto& t : terms_->terms())
     {
         Info<< " " << t.patchName << " (" << t.type << ")";
@@ -768,8 +867,15 @@ void Foam::pinnModel::iterate()
         pinn::InteriorSet<double> interior;
         pinn::BoundarySet<double> boundary;
         sampler_->draw(drawi, interior, boundary);
-        runner_->setPoints(interior, boundary);
+        // After a restart mid-draw these are the points the checkpoint's
+        // optimiser state belongs to: keep its L-BFGS history
+        const bool changed = it == 0 || sampler_->drawIndex(it - 1) != drawi;
+        runner_->setPoints(interior, boundary, changed);
         currentDraw_ = drawi;
+        if (Pstream::parRun())
+        {
+            logShares(interior.w.size(), boundary.size());
+        }
     }
     runner_->iterate();
     ++itersSinceReport_;
@@ -821,12 +927,15 @@ void Foam::pinnModel::report()
         << "    " << 1e3*perIter << " ms/iteration, " << pointsPerSec
         << " points/s" << nl;
 
-    OFstream& lf = lossFile_();
-    lf  << runTime_.timeName() << " " << loss.total;
-    for (const double v : loss.pde) lf << " " << v;
-    for (const double v : loss.bc) lf << " " << v;
-    lf  << " " << runner_->learningRate() << " " << runner_->phase().c_str()
-        << " " << pointsPerSec << endl;
+    if (lossFile_.valid())
+    {
+        OFstream& lf = lossFile_();
+        lf  << runTime_.timeName() << " " << loss.total;
+        for (const double v : loss.pde) lf << " " << v;
+        for (const double v : loss.bc) lf << " " << v;
+        lf  << " " << runner_->learningRate() << " " << runner_->phase().c_str()
+            << " " << pointsPerSec << endl;
+    }
 }
 
 

@@ -46,7 +46,8 @@ public:
     void setPoints
     (
         const pinn::InteriorSet<double>& in,
-        const pinn::BoundarySet<double>& bs
+        const pinn::BoundarySet<double>& bs,
+        const bool changed
     ) override
     {
         pinn::InteriorSet<Real> i;
@@ -63,7 +64,10 @@ public:
         b.group = bs.group;
         backend_->setInterior(i);
         backend_->setBoundary(b);
-        trainer_.pointsChanged();
+        if (changed)
+        {
+            trainer_.pointsChanged();
+        }
     }
 
     void iterate() override
@@ -115,6 +119,16 @@ public:
     pinn::MemoryStats memoryStats() const override
     {
         return backend_->memoryStats();
+    }
+
+    void setCommunicator(pinn::Communicator& comm) override
+    {
+        trainer_.setCommunicator(comm);
+    }
+
+    bool reducesOnHost() const override
+    {
+        return trainer_.reducesOnHost();
     }
 
     void writeState(std::ostream& os) override

@@ -154,7 +154,9 @@ void Foam::pinnSampler::draw
     scalarList coords;
     domain_.networkCoordinates(pts, coords);
     interior.x.assign(coords.begin(), coords.end());
-    interior.w.assign(nInterior_, equationWeight_/nInterior_);
+    // nInterior_, nBoundary_ are global counts: the weights make the loss
+    // the global mean whatever share of the points this processor holds
+    interior.w.assign(pts.size(), equationWeight_/nInterior_);
 
     // Boundary
     pinnDomain::boundarySamples bs;
