@@ -9,14 +9,19 @@
       the cavity's u and v conditions cost one pass through the network).
       A pass over the set runs chunk by chunk (at most chunkSize points):
 
-        input streams -> for each layer: GEMM (bias folded in) + fused
-        elementwise forward streams -> residual/loss/VJP kernel ->
-        for each layer, top down: weight-gradient GEMM (split along the
-        points into fixed slices: deterministic, no atomics) + transposed
-        GEMM + fused elementwise backward streams
+        input streams -> for each hidden layer: fusedForwardKernel (GEMM
+        with the bias folded in + the forward stream recurrence, per tile
+        of 32 points in shared memory) -> output layer GEMM (cuBLAS) ->
+        residual/loss/VJP kernel -> for each layer, top down:
+        fusedBackwardKernel (weight gradient G A^T + transposed GEMM +
+        backward stream recurrence; persistent blocks, each accumulating
+        its own weight-gradient slice: deterministic, no atomics)
 
       and the weight-gradient slices accumulate over the chunks; the Adam
-      kernel sums them (fixed order) and updates. The whole training step
+      kernel sums them (fixed order) and updates. Layers wider than 64
+      units (or PINN_CUDA_UNFUSED=1) take the cuBLAS path instead: GEMM +
+      elementwise stream kernel per layer, the weight gradient as a
+      strided-batched GEMM over fixed slices of the points. The whole training step
       is captured once in a CUDA graph and replayed by adamSteps(n): no
       host synchronisation within or between iterations; loss terms stay
       on the device until lastLoss().
@@ -33,7 +38,6 @@
 #include "streamKernels.cuh"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <numeric>
