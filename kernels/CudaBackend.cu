@@ -192,7 +192,7 @@ private:
     BackendOptions opts_;
     std::string name_;
     int nSm_ = 1;
-    //- Hidden layers through fusedLayerKernel (widths <= 64) instead of
+    //- Hidden layers through fusedForwardKernel/fusedBackwardKernel (widths <= 64) instead of
     //  cuBLAS + elementwise kernels (PINN_CUDA_UNFUSED=1 forces the latter)
     bool fused_ = false;
 
