@@ -9,6 +9,10 @@
 #include "volFields.H"
 #include "emptyPolyPatch.H"
 #include "processorPolyPatch.H"
+#include "primitiveFacePatch.H"
+#include "labelIOList.H"
+#include "Map.H"
+#include "Pstream.H"
 
 // * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
 
@@ -71,6 +75,198 @@ Foam::string joined(const Foam::wordList& words)
 
 
 // * * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
+
+namespace
+{
+
+using namespace Foam;
+
+//- Point values (patch-local points of pp) of face fields, interpolated
+//  with pinnPatchInterpolation as a serial run does it on the undecomposed
+//  patch: in a parallel run with decomposePar's addressing the whole patch
+//  is gathered on every processor (faces in the undecomposed order, points
+//  identified by their global index), so that points next to a processor
+//  cut get the serial run's stencil and values rather than one-sided ones.
+//  Collective in a parallel run.
+List<scalarField> patchPointValues
+(
+    const polyPatch& pp,
+    const List<scalarField>& faceFields
+)
+{
+    List<scalarField> result(faceFields.size());
+    const polyMesh& mesh = pp.boundaryMesh().mesh();
+
+    autoPtr<labelIOList> pointAddr, faceAddr;
+    if (Pstream::parRun())
+    {
+        IOobject pointIO
+        (
+            "pointProcAddressing", mesh.facesInstance(), polyMesh::meshSubDir,
+            mesh, IOobject::MUST_READ, IOobject::NO_WRITE, false
+        );
+        IOobject faceIO
+        (
+            "faceProcAddressing", mesh.facesInstance(), polyMesh::meshSubDir,
+            mesh, IOobject::MUST_READ, IOobject::NO_WRITE, false
+        );
+        const bool found = returnReduce
+        (
+            pointIO.typeHeaderOk<labelIOList>(true)
+         && faceIO.typeHeaderOk<labelIOList>(true),
+            andOp<bool>()
+        );
+        if (found)
+        {
+            pointAddr.reset(new labelIOList(pointIO));
+            faceAddr.reset(new labelIOList(faceIO));
+        }
+        const bool consistent =
+            !found
+         || (pointAddr().size() == mesh.nPoints() && faceAddr().size() == mesh.nFaces());
+        if (!returnReduce(consistent, andOp<bool>()))
+        {
+            FatalErrorInFunction
+                << "The decomposition addressing in " << pointIO.path()
+                << " does not match the processor meshes" << nl
+                << "    The case was decomposed again or the mesh changed;"
+                << " run decomposePar -force"
+                << exit(FatalError);
+        }
+    }
+
+    if (!pointAddr.valid())
+    {
+        const pinnPatchInterpolation interp(pp);
+        forAll(faceFields, k)
+        {
+            result[k] = interp.faceToPoint(faceFields[k]);
+        }
+        return result;
+    }
+
+    // This processor's part: faces by their index in the undecomposed patch,
+    // points by their global index
+    const label myProc = Pstream::myProcNo();
+    const label nProcs = Pstream::nProcs();
+    const labelList& meshPoints = pp.meshPoints();
+
+    label start = labelMax;
+    forAll(pp, i)
+    {
+        start = min(start, mag(faceAddr()[pp.start() + i]) - 1);
+    }
+    reduce(start, minOp<label>());
+
+    List<labelList> index(nProcs), pointIds(nProcs);
+    List<faceList> faces(nProcs);
+    List<pointField> points(nProcs);
+    List<vectorField> centres(nProcs);
+    index[myProc].setSize(pp.size());
+    faces[myProc] = pp.localFaces();
+    forAll(pp, i)
+    {
+        index[myProc][i] = mag(faceAddr()[pp.start() + i]) - 1 - start;
+        for (label& pti : faces[myProc][i])
+        {
+            pti = pointAddr()[meshPoints[pti]];
+        }
+    }
+    pointIds[myProc] = labelList(UIndirectList<label>(pointAddr(), meshPoints));
+    points[myProc] = pp.localPoints();
+    centres[myProc] = pp.faceCentres();
+    Pstream::gatherList(index);
+    Pstream::scatterList(index);
+    Pstream::gatherList(faces);
+    Pstream::scatterList(faces);
+    Pstream::gatherList(pointIds);
+    Pstream::scatterList(pointIds);
+    Pstream::gatherList(points);
+    Pstream::scatterList(points);
+    Pstream::gatherList(centres);
+    Pstream::scatterList(centres);
+
+    // The whole patch, points numbered compactly
+    label nFaces = 0;
+    for (const labelList& idx : index)
+    {
+        nFaces += idx.size();
+    }
+    Map<label> compact;
+    DynamicList<point> wholePoints;
+    forAll(pointIds, proci)
+    {
+        forAll(pointIds[proci], i)
+        {
+            if (compact.insert(pointIds[proci][i], wholePoints.size()))
+            {
+                wholePoints.append(points[proci][i]);
+            }
+        }
+    }
+    const pointField wholePointField(std::move(wholePoints));
+    faceList wholeFaces(nFaces);
+    vectorField wholeCentres(nFaces);
+    forAll(index, proci)
+    {
+        forAll(index[proci], i)
+        {
+            const label j = index[proci][i];
+            if (j < 0 || j >= nFaces)
+            {
+                FatalErrorInFunction
+                    << "Faces of patch " << pp.name() << " are not numbered"
+                    << " consecutively in faceProcAddressing" << nl
+                    << "    Decompose the case again (decomposePar -force)"
+                    << exit(FatalError);
+            }
+            face& f = wholeFaces[j];
+            f = faces[proci][i];
+            for (label& pti : f)
+            {
+                pti = compact[pti];
+            }
+            wholeCentres[j] = centres[proci][i];
+        }
+    }
+    const primitiveFacePatch whole(wholeFaces, wholePointField);
+    const pinnPatchInterpolation interp
+    (
+        whole.pointFaces(),
+        whole.localFaces(),
+        whole.localPoints(),
+        wholeCentres,
+        mesh.solutionD()
+    );
+    const Map<label>& wholePointOf = whole.meshPointMap();
+
+    forAll(faceFields, k)
+    {
+        List<scalarField> values(nProcs);
+        values[myProc] = faceFields[k];
+        Pstream::gatherList(values);
+        Pstream::scatterList(values);
+        scalarField wholeValues(nFaces);
+        forAll(index, proci)
+        {
+            forAll(index[proci], i)
+            {
+                wholeValues[index[proci][i]] = values[proci][i];
+            }
+        }
+        const scalarField wholePointValues(interp.faceToPoint(wholeValues));
+        result[k].setSize(meshPoints.size());
+        forAll(meshPoints, pointi)
+        {
+            const label c = compact[pointAddr()[meshPoints[pointi]]];
+            result[k][pointi] = wholePointValues[wholePointOf[c]];
+        }
+    }
+    return result;
+}
+
+} // End anonymous namespace
+
 
 void Foam::pinnBoundaryTerms::addTerm
 (
@@ -150,11 +346,13 @@ void Foam::pinnBoundaryTerms::addTerm
             << exit(FatalIOError);
     }
 
-    // Point values by the linear-exact face-to-point interpolation
-    const pinnPatchInterpolation interp(pp);
-    t.alphaPoint = interp.faceToPoint(t.alpha);
-    t.betaPoint = interp.faceToPoint(t.beta);
-    t.gPoint = interp.faceToPoint(t.g);
+    // Point values by the linear-exact face-to-point interpolation, on the
+    // whole patch in a parallel run
+    List<scalarField> pointValues =
+        patchPointValues(pp, List<scalarField>({t.alpha, t.beta, t.g}));
+    t.alphaPoint.transfer(pointValues[0]);
+    t.betaPoint.transfer(pointValues[1]);
+    t.gPoint.transfer(pointValues[2]);
 
     termOfPatch_[pp.index()] = terms_.size();
     terms_.append(termPtr.ptr());

@@ -158,16 +158,50 @@ bool fitWeights(const Foam::List<Foam::vector>& d, Foam::scalarList& weights)
 
 Foam::pinnPatchInterpolation::pinnPatchInterpolation(const polyPatch& pp)
 :
-    stencils_(pp.nPoints()),
-    weights_(pp.nPoints())
+    stencils_(),
+    weights_()
 {
-    const labelListList& pointFaces = pp.pointFaces();
-    const faceList& localFaces = pp.localFaces();
-    const pointField& localPoints = pp.localPoints();
-    const vectorField::subField faceCentres = pp.faceCentres();
+    build
+    (
+        pp.pointFaces(),
+        pp.localFaces(),
+        pp.localPoints(),
+        pp.faceCentres(),
+        pp.boundaryMesh().mesh().solutionD()
+    );
+}
 
-    // Empty (2D) directions take no part in the fit
-    const Vector<label>& solutionD = pp.boundaryMesh().mesh().solutionD();
+
+Foam::pinnPatchInterpolation::pinnPatchInterpolation
+(
+    const labelListList& pointFaces,
+    const faceList& localFaces,
+    const pointField& localPoints,
+    const UList<vector>& faceCentres,
+    const Vector<label>& solutionD
+)
+:
+    stencils_(),
+    weights_()
+{
+    build(pointFaces, localFaces, localPoints, faceCentres, solutionD);
+}
+
+
+// * * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
+
+void Foam::pinnPatchInterpolation::build
+(
+    const labelListList& pointFaces,
+    const faceList& localFaces,
+    const pointField& localPoints,
+    const UList<vector>& faceCentres,
+    const Vector<label>& solutionD
+)
+{
+    // Empty (2D) directions (solutionD < 0) take no part in the fit
+    stencils_.setSize(pointFaces.size());
+    weights_.setSize(pointFaces.size());
 
     forAll(pointFaces, pointi)
     {
