@@ -7,8 +7,7 @@ namespace pinn
 
 double AdamConfig::learningRate(std::int64_t t) const
 {
-    if (decayRate == 1.0) return lr;
-    return lr*std::pow(decayRate, double(t)/decaySteps);
+    return adamLearningRate(lr, decayRate, decaySteps, double(t));
 }
 
 } // namespace pinn

@@ -29,6 +29,15 @@ struct AdamConfig
     double learningRate(std::int64_t t) const;
 };
 
+//- lr*decayRate^(t/decaySteps): the schedule, for host and device
+PINN_HD double adamLearningRate
+(
+    double lr, double decayRate, double decaySteps, double t
+)
+{
+    return decayRate == 1.0 ? lr : lr*::pow(decayRate, t/decaySteps);
+}
+
 template<class Real>
 struct AdamState
 {
