@@ -195,6 +195,11 @@ private:
     //- Hidden layers through fusedForwardKernel/fusedBackwardKernel (widths <= 64) instead of
     //  cuBLAS + elementwise kernels (PINN_CUDA_UNFUSED=1 forces the latter)
     bool fused_ = false;
+    //- Forward layer kernel variant (0: double-buffered tile, 2 blocks/SM;
+    //  1: one tile, 3 blocks/SM; 2: one tile, 4 blocks/SM), its resident
+    //  blocks per SM (from the occupancy calculator)
+    int fwdVariant_ = 0;
+    int fwdBlocksPerSm_ = 2;
 
     // ---- CUDA objects
     cudaStream_t stream_ = nullptr;
@@ -276,11 +281,17 @@ private:
     void launchBackward
     (
         const Real* W, int m, int n, bool dataGrad, const Real* G, int ldG,
-        const Real* A, int ldA, idx M, const Real* Zin, Real* Out, Real* dW
+        const Real* A, int ldA, idx M, const Real* Zin, Real* Out, Real* dW,
+        bool accumulate
     );
 
-    //- Forward streams of M points X (device) through parameters P into O_
-    void forward(const Real* P, const Real* X, idx M);
+    //- Forward streams of M points X (device) through parameters P into O_;
+    //  lossAcc/step (fused path): zeroed/advanced by the first kernel
+    void forward
+    (
+        const Real* P, const Real* X, idx M,
+        double* lossAcc = nullptr, std::int64_t* step = nullptr
+    );
     //- One pass over the training set: loss into loss, gradient slices into
     //  partial_; then Adam (adam != nullptr) or the gradient sum into grad_
     void pass(const Real* P, double* loss, const AdamParams* adam);
@@ -374,7 +385,7 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
     {
         if (sizes_[l + 1] > fusedMaxRows || sizes_[l] + 1 > fusedMaxK) fused_ = false;
     }
-    if (nOut_ > fusedMaxRows) fused_ = false;
+    if (nOut_ > fusedMaxRows || nW_ < 2) fused_ = false;
     if (fused_)
     {
         auto raise = [](const void* f, std::size_t bytes)
@@ -387,21 +398,54 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
                 )
             );
         };
+        const char* fv = std::getenv("PINN_CUDA_FWD_VARIANT");
+        if (fv && *fv) fwdVariant_ = std::min(std::max(std::atoi(fv), 0), 2);
+        const void* fwd = nullptr;
+        std::size_t fwdSmem = 0;
         if (D_ == 1)
         {
-            raise((const void*)fusedForwardKernel<Real, 1>, fusedForwardSmem<Real, 1>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 1, 2, 2>, fusedForwardSmem<Real, 1>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 1, 1, 3>, fusedForwardSmem<Real, 1>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 1, 1, 4>, fusedForwardSmem<Real, 1>(fusedMaxK));
             raise((const void*)fusedBackwardKernel<Real, 1>, fusedBackwardSmem<Real, 1>(fusedMaxRows, fusedMaxK));
+            fwd = fwdVariant_ == 0 ? (const void*)fusedForwardKernel<Real, 1, 2, 2>
+                : fwdVariant_ == 1 ? (const void*)fusedForwardKernel<Real, 1, 1, 3>
+                : (const void*)fusedForwardKernel<Real, 1, 1, 4>;
+            fwdSmem = fusedForwardSmem<Real, 1>(fusedMaxK);
         }
         else if (D_ == 2)
         {
-            raise((const void*)fusedForwardKernel<Real, 2>, fusedForwardSmem<Real, 2>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 2, 2, 2>, fusedForwardSmem<Real, 2>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 2, 1, 3>, fusedForwardSmem<Real, 2>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 2, 1, 4>, fusedForwardSmem<Real, 2>(fusedMaxK));
             raise((const void*)fusedBackwardKernel<Real, 2>, fusedBackwardSmem<Real, 2>(fusedMaxRows, fusedMaxK));
+            fwd = fwdVariant_ == 0 ? (const void*)fusedForwardKernel<Real, 2, 2, 2>
+                : fwdVariant_ == 1 ? (const void*)fusedForwardKernel<Real, 2, 1, 3>
+                : (const void*)fusedForwardKernel<Real, 2, 1, 4>;
+            fwdSmem = fusedForwardSmem<Real, 2>(fusedMaxK);
         }
         else
         {
-            raise((const void*)fusedForwardKernel<Real, 3>, fusedForwardSmem<Real, 3>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 3, 2, 2>, fusedForwardSmem<Real, 3>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 3, 1, 3>, fusedForwardSmem<Real, 3>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 3, 1, 4>, fusedForwardSmem<Real, 3>(fusedMaxK));
             raise((const void*)fusedBackwardKernel<Real, 3>, fusedBackwardSmem<Real, 3>(fusedMaxRows, fusedMaxK));
+            fwd = fwdVariant_ == 0 ? (const void*)fusedForwardKernel<Real, 3, 2, 2>
+                : fwdVariant_ == 1 ? (const void*)fusedForwardKernel<Real, 3, 1, 3>
+                : (const void*)fusedForwardKernel<Real, 3, 1, 4>;
+            fwdSmem = fusedForwardSmem<Real, 3>(fusedMaxK);
         }
+        // the single-buffer variants use half of the input-tile space
+        if (fwdVariant_ > 0)
+        {
+            fwdSmem -= std::size_t(S_*fusedPoints)*roundUp4(fusedMaxK)*sizeof(Real);
+        }
+        int occ = 0;
+        PINN_CUDA_CHECK
+        (
+            cudaOccupancyMaxActiveBlocksPerMultiprocessor(&occ, fwd, fusedThreads, fwdSmem)
+        );
+        fwdBlocksPerSm_ = std::max(occ, 1);
     }
     name_ += fused_ ? ", fused layers" : ", cuBLAS layers";
 
@@ -812,22 +856,25 @@ void CudaBackend<Real>::launchForward
 {
     const Activation act = this->problem_.net.activation;
     const idx tiles = (M + fusedPoints - 1)/fusedPoints;
-    const int grid = int(std::max<idx>(1, std::min<idx>(tiles, 2*nSm_)));
-    if (D_ == 1)
-    {
-        fusedForwardKernel<Real, 1><<<grid, fusedThreads, fusedForwardSmem<Real, 1>(K), stream_>>>
-            (act, W, m, K, In, ldIn, M, Zout, Out, ldOut);
+    const int grid = int(std::max<idx>(1, std::min<idx>(tiles, idx(fwdBlocksPerSm_)*nSm_)));
+    const std::size_t tileBytes = std::size_t(S_*fusedPoints)*roundUp4(K)*sizeof(Real);
+#define PINN_FWD_LAUNCH(DD)                                                      \
+    {                                                                           \
+        const std::size_t smem = fusedForwardSmem<Real, DD>(K);                 \
+        if (fwdVariant_ == 0)                                                   \
+            fusedForwardKernel<Real, DD, 2, 2><<<grid, fusedThreads, smem, stream_>>> \
+                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut);                  \
+        else if (fwdVariant_ == 1)                                              \
+            fusedForwardKernel<Real, DD, 1, 3><<<grid, fusedThreads, smem - tileBytes, stream_>>> \
+                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut);                  \
+        else                                                                    \
+            fusedForwardKernel<Real, DD, 1, 4><<<grid, fusedThreads, smem - tileBytes, stream_>>> \
+                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut);                  \
     }
-    else if (D_ == 2)
-    {
-        fusedForwardKernel<Real, 2><<<grid, fusedThreads, fusedForwardSmem<Real, 2>(K), stream_>>>
-            (act, W, m, K, In, ldIn, M, Zout, Out, ldOut);
-    }
-    else
-    {
-        fusedForwardKernel<Real, 3><<<grid, fusedThreads, fusedForwardSmem<Real, 3>(K), stream_>>>
-            (act, W, m, K, In, ldIn, M, Zout, Out, ldOut);
-    }
+    if (D_ == 1) PINN_FWD_LAUNCH(1)
+    else if (D_ == 2) PINN_FWD_LAUNCH(2)
+    else PINN_FWD_LAUNCH(3)
+#undef PINN_FWD_LAUNCH
     PINN_CUDA_CHECK_LAUNCH();
 }
 
@@ -836,7 +883,8 @@ template<class Real>
 void CudaBackend<Real>::launchBackward
 (
     const Real* W, int m, int n, bool dataGrad, const Real* G, int ldG,
-    const Real* A, int ldA, idx M, const Real* Zin, Real* Out, Real* dW
+    const Real* A, int ldA, idx M, const Real* Zin, Real* Out, Real* dW,
+    bool accumulate
 )
 {
     const Activation act = this->problem_.net.activation;
@@ -845,34 +893,49 @@ void CudaBackend<Real>::launchBackward
     if (D_ == 1)
     {
         fusedBackwardKernel<Real, 1><<<grid, fusedThreads, fusedBackwardSmem<Real, 1>(m, n + 1), stream_>>>
-            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_);
+            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate);
     }
     else if (D_ == 2)
     {
         fusedBackwardKernel<Real, 2><<<grid, fusedThreads, fusedBackwardSmem<Real, 2>(m, n + 1), stream_>>>
-            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_);
+            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate);
     }
     else
     {
         fusedBackwardKernel<Real, 3><<<grid, fusedThreads, fusedBackwardSmem<Real, 3>(m, n + 1), stream_>>>
-            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_);
+            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate);
     }
     PINN_CUDA_CHECK_LAUNCH();
 }
 
 
 template<class Real>
-void CudaBackend<Real>::forward(const Real* P, const Real* X, idx M)
+void CudaBackend<Real>::forward
+(
+    const Real* P, const Real* X, idx M, double* lossAcc, std::int64_t* step
+)
 {
     const idx C = idx(S_)*M;
     const Activation act = this->problem_.net.activation;
-    if (D_ == 1) inputStreamsKernel<Real, 1><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
+    if (fused_)
+    {
+        // first layer from the points directly (input streams written too)
+        const int m = sizes_[1];
+        const int ldOut = ld_[1];
+        const int grid = gridFor(M*(ldOut/4));
+        if (D_ == 1) firstLayerKernel<Real, 1><<<grid, blockSize, 0, stream_>>>(act, P + wOff_[0], m, X, M, A_[0], Z_[1], A_[1], ldOut, lossAcc, nTerms_, step);
+        else if (D_ == 2) firstLayerKernel<Real, 2><<<grid, blockSize, 0, stream_>>>(act, P + wOff_[0], m, X, M, A_[0], Z_[1], A_[1], ldOut, lossAcc, nTerms_, step);
+        else firstLayerKernel<Real, 3><<<grid, blockSize, 0, stream_>>>(act, P + wOff_[0], m, X, M, A_[0], Z_[1], A_[1], ldOut, lossAcc, nTerms_, step);
+        PINN_CUDA_CHECK_LAUNCH();
+        mark(phaseFusedFwd);
+    }
+    else if (D_ == 1) inputStreamsKernel<Real, 1><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
     else if (D_ == 2) inputStreamsKernel<Real, 2><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
     else inputStreamsKernel<Real, 3><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
     PINN_CUDA_CHECK_LAUNCH();
     mark(phaseInput);
 
-    for (int l = 0; l < nW_; ++l)
+    for (int l = fused_ ? 1 : 0; l < nW_; ++l)
     {
         const bool last = l == nW_ - 1;
         if (fused_ && !last)
@@ -919,19 +982,38 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
     const Activation act = this->problem_.net.activation;
     const idx nTot = nI_ + nBp_;
 
-    beginPassKernel<<<1, 32, 0, stream_>>>(loss, nTerms_, adam ? step_ : nullptr);
-    PINN_CUDA_CHECK_LAUNCH();
-    PINN_CUDA_CHECK
-    (
-        cudaMemsetAsync(partial_, 0, std::size_t(nSlices_)*nParams_*sizeof(Real), stream_)
-    );
+    // Fused path: the first chunk's first kernel zeroes the loss and
+    // advances the step, its backward kernels overwrite their weight-gradient
+    // slices (all slices that the sum reads: the first chunk is the largest)
+    const bool fusedStart = fused_ && nTot > 0;
+    int nPartial = nSlices_;
+    if (fusedStart)
+    {
+        const idx tiles = (std::min(mCap_, nTot) + fusedPoints - 1)/fusedPoints;
+        nPartial = int(std::min<idx>(nSlices_, tiles));
+    }
+    else
+    {
+        beginPassKernel<<<1, 32, 0, stream_>>>(loss, nTerms_, adam ? step_ : nullptr);
+        PINN_CUDA_CHECK_LAUNCH();
+        PINN_CUDA_CHECK
+        (
+            cudaMemsetAsync(partial_, 0, std::size_t(nSlices_)*nParams_*sizeof(Real), stream_)
+        );
+    }
     mark(phaseUpdate);
 
     for (idx start = 0; start < nTot; start += mCap_)
     {
         const idx M = std::min(mCap_, nTot - start);
         const int C = int(idx(S_)*M);
-        forward(P, X_ + start*D_, M);
+        const bool first = start == 0;
+        forward
+        (
+            P, X_ + start*D_, M,
+            fusedStart && first ? loss : nullptr,
+            fusedStart && first && adam ? step_ : nullptr
+        );
 
         // Residuals, loss, dL/dO (into G_[1]: free until layer nW-2's backward)
         Real* GO = G_[1];
@@ -956,7 +1038,7 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
                 (
                     P + wOff_[l], sizes_[l + 1], sizes_[l], dataGrad, g, ldg,
                     A_[l], ld_[l], M, dataGrad ? Z_[l] : nullptr, gOut,
-                    partial_ + wOff_[l]
+                    partial_ + wOff_[l], !first
                 );
                 mark(phaseFusedBwd);
                 g = gOut;
@@ -1030,14 +1112,14 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
     {
         adamKernel<Real><<<grid, blockSize, 0, stream_>>>
         (
-            params_, m_, v_, partial_, nSlices_, nParams_, step_, *adam
+            params_, m_, v_, partial_, nPartial, nParams_, step_, *adam
         );
     }
     else
     {
         reducePartialsKernel<Real><<<grid, blockSize, 0, stream_>>>
         (
-            partial_, nSlices_, nParams_, grad_
+            partial_, nPartial, nParams_, grad_
         );
     }
     PINN_CUDA_CHECK_LAUNCH();

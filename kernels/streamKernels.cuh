@@ -489,8 +489,11 @@ __device__ inline void fusedForwardTile
 
 //- The forward layer kernel: persistent blocks (block b takes tiles b,
 //  b + gridDim.x, ...), the weights loaded once per block
-template<class R, int D>
-__global__ void __launch_bounds__(fusedThreads, 2) fusedForwardKernel
+//  Variants (chosen at run time by occupancy): NBuf = 2 double-buffers the
+//  input tile (86 KB of shared memory, 2 blocks per SM); NBuf = 1 keeps one
+//  tile (51 KB) and relies on MinBlocks resident blocks to hide the loads.
+template<class R, int D, int NBuf = 2, int MinBlocks = 2>
+__global__ void __launch_bounds__(fusedThreads, MinBlocks) fusedForwardKernel
 (
     Activation act, const R* __restrict__ W, int m, int K,
     const R* __restrict__ In, int ldIn, idx M,
@@ -502,10 +505,24 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedForwardKernel
     R* Ws = reinterpret_cast<R*>(fusedSmem);
     R* Xs[2];
     Xs[0] = Ws + K*fusedMaxRows;
-    Xs[1] = Xs[0] + S*fusedPoints*roundUp4(K);
+    Xs[1] = NBuf == 2 ? Xs[0] + S*fusedPoints*roundUp4(K) : Xs[0];
     const idx nTiles = (M + fusedPoints - 1)/fusedPoints;
-    // the next tile streams into the other buffer while this one computes
     idx tile = blockIdx.x;
+    if (NBuf == 1)
+    {
+        loadWeights<R, false>(W, m, m, K, Ws);
+        for (; tile < nTiles; tile += gridDim.x)
+        {
+            loadTileAsync<R, S>(In, ldIn, K, M, tile*fusedPoints, Xs[0]);
+            cpAsyncCommit();
+            cpAsyncWait<0>();
+            __syncthreads();
+            fusedForwardTile<R, D>(act, Ws, Xs[0], m, K, M, tile*fusedPoints, Zout, Out, ldOut);
+            __syncthreads();
+        }
+        return;
+    }
+    // the next tile streams into the other buffer while this one computes
     if (tile < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, tile*fusedPoints, Xs[0]);
     cpAsyncCommit();
     loadWeights<R, false>(W, m, m, K, Ws);
@@ -522,6 +539,102 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedForwardKernel
     cpAsyncWait<0>();
 }
 
+//- The first weight layer (K = D + 1 inputs), without a tile: its input
+//  streams are [x; 1] (value), [e_i; 0] (gradient i) and 0 (Laplacian), so
+//  Z = [W b][x; 1] on the value stream, column i of W on gradient stream i
+//  and 0 on the Laplacian stream. One thread per 4 consecutive rows of a
+//  point's columns (the constant row m and the padding rows up to ldOut
+//  written too: 16-byte stores of whole columns). Also writes the input
+//  streams A0 (ld0 = 4 rows: D <= 3), which the backward's weight gradient
+//  reads, and, at the start of a pass, zeroes the loss accumulators and
+//  advances the Adam step counter (lossAcc/step may be null).
+template<class R, int D>
+__global__ void __launch_bounds__(blockSize) firstLayerKernel
+(
+    Activation act, const R* __restrict__ W, int m,
+    const R* __restrict__ X, idx M, R* __restrict__ A0,
+    R* __restrict__ Zout, R* __restrict__ Out, int ldOut,
+    double* __restrict__ lossAcc, int nTerms, std::int64_t* __restrict__ step
+)
+{
+    constexpr int S = D + 2;
+    static_assert(D + 1 <= 4, "input streams take 4 rows");
+    if (blockIdx.x == 0)
+    {
+        if (lossAcc)
+        {
+            for (int t = threadIdx.x; t < nTerms; t += blockDim.x) lossAcc[t] = 0.0;
+        }
+        if (step && threadIdx.x == 0) ++(*step);
+    }
+    const int q4 = ldOut/4;
+    const idx total = M*q4;
+    for
+    (
+        idx e = idx(blockIdx.x)*blockDim.x + threadIdx.x;
+        e < total;
+        e += idx(gridDim.x)*blockDim.x
+    )
+    {
+        const idx p = e/q4;
+        const int q = int(e - p*q4);
+        R x[D];
+        #pragma unroll
+        for (int i = 0; i < D; ++i) x[i] = X[p*D + i];
+        R z[S][4], a[S][4];
+        #pragma unroll
+        for (int r = 0; r < 4; ++r)
+        {
+            const int j = 4*q + r;
+            R zr[S], ar[S];
+            #pragma unroll
+            for (int s = 0; s < S; ++s) { zr[s] = R(0); ar[s] = R(0); }
+            if (j < m)
+            {
+                R v = W[j + idx(D)*m];
+                #pragma unroll
+                for (int i = 0; i < D; ++i)
+                {
+                    const R wi = W[j + idx(i)*m];
+                    v += wi*x[i];
+                    zr[1 + i] = wi;
+                }
+                zr[0] = v;
+                streamForward<R, D>(act, zr, ar, 1);
+            }
+            else if (j == m)
+            {
+                ar[0] = R(1);
+            }
+            #pragma unroll
+            for (int s = 0; s < S; ++s) { z[s][r] = zr[s]; a[s][r] = ar[s]; }
+        }
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            const idx col = (s*M + p)*ldOut + 4*q;
+            store4(Zout + col, z[s]);
+            store4(Out + col, a[s]);
+        }
+        if (q == 0)
+        {
+            #pragma unroll
+            for (int s = 0; s < S; ++s)
+            {
+                R v[4];
+                #pragma unroll
+                for (int i = 0; i < 4; ++i)
+                {
+                    v[i] = s == 0
+                        ? (i < D ? x[i] : (i == D ? R(1) : R(0)))
+                        : (s <= D && i == s - 1 ? R(1) : R(0));
+                }
+                store4(A0 + (s*M + p)*4, v);
+            }
+        }
+    }
+}
+
 //- Backward through weight layer l, fused: with G = dL/dZ of the layer's
 //  output (m rows) and A its input streams (K2 = n + 1 rows, constant row
 //  included):
@@ -536,7 +649,7 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
     Activation act, const R* __restrict__ W, int m, int n, bool dataGrad,
     const R* __restrict__ G, int ldG, const R* __restrict__ A, int ldA, idx M,
     const R* __restrict__ Zin, R* __restrict__ Out,
-    R* __restrict__ dW, idx sliceStride
+    R* __restrict__ dW, idx sliceStride, bool accumulate
 )
 {
     constexpr int S = D + 2;
@@ -556,9 +669,20 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
     const int rg = threadIdx.x % fusedRowGroups;
     const int j0 = rg*fusedTR;
     const int pl0 = (threadIdx.x/fusedRowGroups)*fusedTP;
-    const int i0 = rg*4;
-    const int k0 = (threadIdx.x/fusedRowGroups)*4;
-    const bool extraColumn = k0 == 0 && K2 > 64;
+    // Narrow layers (m <= 28: the output layer): the weight gradient's
+    // 4 x 4 blocks (ceil(m/4) x kS2/4 of them) times nParts column
+    // partitions, reduced over the partitions at the end
+    const bool narrow = K <= 28;
+    const int nKg = kS2/4;
+    const int nPairs = narrow ? ((K + 3)/4)*nKg : 1;
+    const int smemElems = K*fusedMaxRows + cols*(kS + kS2);
+    const int nParts = narrow ? min(fusedThreads/nPairs, smemElems/(16*nPairs)) : 1;
+    const int pair = narrow ? int(threadIdx.x) % nPairs : 0;
+    const int part = narrow ? int(threadIdx.x) / nPairs : 0;
+    const int i0 = narrow ? (pair/nKg)*4 : rg*4;
+    const int k0 = narrow ? (pair % nKg)*4 : (threadIdx.x/fusedRowGroups)*4;
+    const bool wActive = narrow ? part < nParts : (i0 < K && k0 < K2);
+    const bool extraColumn = !narrow && k0 == 0 && K2 > 64;
     R dw[4][4], dwb[4];
     #pragma unroll
     for (int r = 0; r < 4; ++r)
@@ -642,10 +766,10 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
             }
         }
 
-        if (i0 < K && k0 < K2)
+        if (wActive)
         {
             #pragma unroll 4
-            for (int c = 0; c < cols; ++c)
+            for (int c = part; c < cols; c += nParts)
             {
                 R g4[4], a4[4];
                 load4(Gs + c*kS + i0, g4);
@@ -666,7 +790,38 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
         }
     }
 
+    // this block's slice: added to (later chunks) or overwritten (first chunk)
     R* slice = dW + idx(blockIdx.x)*sliceStride;
+    if (narrow)
+    {
+        // partitions' partial sums through shared memory, summed in a
+        // fixed order (deterministic)
+        R* red = reinterpret_cast<R*>(fusedSmem);
+        __syncthreads();
+        if (part < nParts)
+        {
+            #pragma unroll
+            for (int r = 0; r < 4; ++r)
+            {
+                #pragma unroll
+                for (int q = 0; q < 4; ++q) red[(part*nPairs + pair)*16 + r*4 + q] = dw[r][q];
+            }
+        }
+        __syncthreads();
+        for (int e = threadIdx.x; e < nPairs*16; e += fusedThreads)
+        {
+            const int pr = e/16;
+            const int rq = e - pr*16;
+            const int i = (pr/nKg)*4 + rq/4;
+            const int k = (pr % nKg)*4 + rq % 4;
+            if (i >= m || k >= K2) continue;
+            R sum = R(0);
+            for (int pt = 0; pt < nParts; ++pt) sum += red[(pt*nPairs + pr)*16 + rq];
+            R& d = slice[i + idx(k)*m];
+            d = accumulate ? d + sum : sum;
+        }
+        return;
+    }
     #pragma unroll
     for (int r = 0; r < 4; ++r)
     {
@@ -676,9 +831,17 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
         for (int q = 0; q < 4; ++q)
         {
             const int k = k0 + q;
-            if (k < K2) slice[i + idx(k)*m] += dw[r][q];
+            if (k < K2)
+            {
+                R& d = slice[i + idx(k)*m];
+                d = accumulate ? d + dw[r][q] : dw[r][q];
+            }
         }
-        if (extraColumn) slice[i + idx(64)*m] += dwb[r];
+        if (extraColumn)
+        {
+            R& d = slice[i + idx(64)*m];
+            d = accumulate ? d + dwb[r] : dwb[r];
+        }
     }
 }
 

@@ -1,0 +1,30 @@
+#!/bin/bash
+#------------------------------------------------------------------------------
+# On the GPU machine: cudaTests and benchTrainStep of two builds in one call,
+# so that their timings come from the same card.
+#   .device/perf/base.tar.xz  device-pack of the baseline (build/bin, build/lib)
+#   .device/perf/new.tar.xz   device-pack of this tree (build-gpu/bin, build-gpu/lib)
+# usage: tests/bench/perfCompare.sh "VARIANTS" "BENCH ARGS"   (logs under $OUT)
+#------------------------------------------------------------------------------
+set -u
+root="$(cd "${0%/*}/../.." && pwd)"
+out="${OUT:-$root/perfCompare.out}"
+variants="${1:-0}"
+args="${2:---quick --steps 50}"
+mkdir -p "$out" /tmp/rb /tmp/rn
+tar xJf "$root/.device/perf/base.tar.xz" -C /tmp/rb
+tar xJf "$root/.device/perf/new.tar.xz" -C /tmp/rn
+{ date -u; nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv; } > "$out/env.txt"
+cat "$out/env.txt"
+runNew() { ( . /tmp/rn/env.sh; export LD_LIBRARY_PATH="/tmp/rn/tree/build-gpu/lib:$LD_LIBRARY_PATH" PATH="/tmp/rn/tree/build-gpu/bin:$PATH"; "$@" ); }
+runBase() { ( . /tmp/rb/env.sh; export LD_LIBRARY_PATH="/tmp/rb/tree/build/lib:$LD_LIBRARY_PATH"; "$@" ); }
+for v in $variants; do
+    PINN_CUDA_FWD_VARIANT=$v runNew cudaTests > "$out/tests-v$v.log" 2>&1
+    echo "cudaTests variant $v: rc $? $(grep -E 'PASSED|FAILED' "$out/tests-v$v.log" | tr '\n' ' ')"
+done
+runBase benchTrainStep $args > "$out/bench-base.log" 2>&1; echo "base bench rc $?"
+for v in $variants; do
+    PINN_CUDA_FWD_VARIANT=$v runNew benchTrainStep $args > "$out/bench-v$v.log" 2>&1; echo "new v$v bench rc $?"
+done
+for f in "$out"/bench-*.log; do echo "== $f"; grep -E '^(gpu|cpu)' "$f"; done
+for f in "$out"/bench-*.log; do echo "== $f"; grep -A12 'poisson N=100K chunk=all (eager' "$f" | grep -v ' 0.000 '; done
