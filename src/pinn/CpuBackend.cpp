@@ -50,8 +50,9 @@ void forwardUnits(Activation act, int D, const R* z, R* a, int w, idx M)
     }
 }
 
+//  a: the layer's activations (its value block spares tanh a re-evaluation)
 template<class R>
-void backwardUnits(Activation act, int D, const R* z, R* g, int w, idx M)
+void backwardUnits(Activation act, int D, const R* z, const R* a, R* g, int w, idx M)
 {
     const idx stride = idx(w)*M;
     for (idx p = 0; p < M; ++p)
@@ -59,8 +60,9 @@ void backwardUnits(Activation act, int D, const R* z, R* g, int w, idx M)
         for (int j = 0; j < w; ++j)
         {
             const idx o = p*w + j;
-            if (D == 2) streamBackward<R, 2>(act, z + o, g + o, stride);
-            else streamBackward<R, 3>(act, z + o, g + o, stride);
+            const ActivationDerivs<R> d = activationDerivsFromValue(act, z[o], a[o]);
+            if (D == 2) streamBackward<R, 2>(d, z + o, g + o, stride);
+            else streamBackward<R, 3>(d, z + o, g + o, stride);
         }
     }
 }
@@ -259,7 +261,7 @@ void CpuBackend<Real>::backward(const Real* params, idx M, Workspace& ws) const
         Real* g = ws.g.data();
         if (l + 1 < L)
         {
-            backwardUnits(net.activation, D, ws.z[l].data(), g, nOut, M);
+            backwardUnits(net.activation, D, ws.z[l].data(), ws.a[l].data(), g, nOut, M);
         }
         const Real* in = (l == 0) ? ws.a0.data() : ws.a[l - 1].data();
         // dW += G A^T

@@ -57,6 +57,24 @@ PINN_HD ActivationDerivs<R> activationDerivs(Activation act, R z)
     return d;
 }
 
+//- The derivatives when the activation value a = s(z) is known: tanh needs
+//  no transcendental function then (the CPU backward pass uses this)
+template<class R>
+PINN_HD ActivationDerivs<R> activationDerivsFromValue(Activation act, R z, R a)
+{
+    if (act != Activation::tanh)
+    {
+        return activationDerivs(act, z);
+    }
+    ActivationDerivs<R> d;
+    d.s = a;
+    d.s1 = R(1) - a*a;
+    d.s2 = R(-2)*a*d.s1;
+    d.s3 = R(-2)*d.s1*(d.s1 - R(2)*a*a);
+    return d;
+}
+
+
 //- Forward streams of one unit at one point. Element s of a stream set is at
 //  base[s*stride]: s = 0 value, 1..D gradient, D+1 Laplacian.
 //  Reads z (pre-activation) and writes a (activation); bias already added.
@@ -78,10 +96,10 @@ PINN_HD void streamForward(Activation act, const R* z, R* a, idx stride)
 
 //- Backward streams of one unit at one point: g holds dL/da on entry and
 //  dL/dz on exit (in place), z the pre-activation streams.
+//  d: the activation's derivatives at z[0].
 template<class R, int D>
-PINN_HD void streamBackward(Activation act, const R* z, R* g, idx stride)
+PINN_HD void streamBackward(const ActivationDerivs<R>& d, const R* z, R* g, idx stride)
 {
-    const ActivationDerivs<R> d = activationDerivs(act, z[0]);
     const R zl = z[(D + 1)*stride];
     const R gal = g[(D + 1)*stride];
     R sumSq = R(0);
@@ -98,6 +116,14 @@ PINN_HD void streamBackward(Activation act, const R* z, R* g, idx stride)
     gz += gal*(d.s2*zl + d.s3*sumSq);
     g[0] = gz;
     g[(D + 1)*stride] = gal*d.s1;
+}
+
+
+//- The same, computing the derivatives from z
+template<class R, int D>
+PINN_HD void streamBackward(Activation act, const R* z, R* g, idx stride)
+{
+    streamBackward<R, D>(activationDerivs(act, z[0]), z, g, stride);
 }
 
 } // namespace pinn
