@@ -60,4 +60,21 @@ PINN_HD void adamUpdate
     p -= lr*mh/(math::sqrtR(vh) + eps);
 }
 
+//- Update t (counting from 1) of n parameters on the host
+template<class R>
+void adamStepHost
+(
+    R* p, R* m, R* v, const R* g, idx n, std::int64_t t, const AdamConfig& cfg
+)
+{
+    const R lr = R(cfg.learningRate(t));
+    const R bc1 = R(1 - std::pow(cfg.beta1, double(t)));
+    const R bc2 = R(1 - std::pow(cfg.beta2, double(t)));
+    const R b1 = R(cfg.beta1), b2 = R(cfg.beta2), eps = R(cfg.eps);
+    for (idx i = 0; i < n; ++i)
+    {
+        adamUpdate(p[i], m[i], v[i], g[i], lr, b1, b2, eps, bc1, bc2);
+    }
+}
+
 } // namespace pinn

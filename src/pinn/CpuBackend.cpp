@@ -423,14 +423,10 @@ void CpuBackend<Real>::adamSteps(int n, const AdamConfig& cfg)
     {
         lastLoss_ = lossAndGradient(params_.data(), grad_.data());
         const std::int64_t t = ++adam_.step;
-        const Real lr = Real(cfg.learningRate(t));
-        const Real bc1 = Real(1 - std::pow(cfg.beta1, double(t)));
-        const Real bc2 = Real(1 - std::pow(cfg.beta2, double(t)));
-        const Real b1 = Real(cfg.beta1), b2 = Real(cfg.beta2), eps = Real(cfg.eps);
-        for (idx i = 0; i < nP; ++i)
-        {
-            adamUpdate(params_[i], adam_.m[i], adam_.v[i], grad_[i], lr, b1, b2, eps, bc1, bc2);
-        }
+        adamStepHost
+        (
+            params_.data(), adam_.m.data(), adam_.v.data(), grad_.data(), nP, t, cfg
+        );
     }
 }
 

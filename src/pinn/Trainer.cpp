@@ -249,16 +249,8 @@ void Trainer<Real>::hostAdamIteration()
     adamTerms_ = backend_.lossAndGradient(p.data(), g.data());
     allreduceLossAndGradient(*comm_, adamTerms_, g.data(), n);
     AdamState<Real> a = backend_.getAdamState();
-    const AdamConfig& cfg = cfg_.adam;
     const std::int64_t t = ++a.step;
-    const Real lr = Real(cfg.learningRate(t));
-    const Real bc1 = Real(1 - std::pow(cfg.beta1, double(t)));
-    const Real bc2 = Real(1 - std::pow(cfg.beta2, double(t)));
-    const Real b1 = Real(cfg.beta1), b2 = Real(cfg.beta2), eps = Real(cfg.eps);
-    for (idx i = 0; i < n; ++i)
-    {
-        adamUpdate(p[i], a.m[i], a.v[i], g[i], lr, b1, b2, eps, bc1, bc2);
-    }
+    adamStepHost(p.data(), a.m.data(), a.v.data(), g.data(), n, t, cfg_.adam);
     backend_.setParameters(p.data());
     backend_.setAdamState(a);
 }

@@ -10,7 +10,7 @@
 #include "emptyPolyPatch.H"
 #include "processorPolyPatch.H"
 #include "primitiveFacePatch.H"
-#include "labelIOList.H"
+#include "pinnProcAddressing.H"
 #include "Map.H"
 #include "Pstream.H"
 
@@ -97,45 +97,12 @@ List<scalarField> patchPointValues
     List<scalarField> result(faceFields.size());
     const polyMesh& mesh = pp.boundaryMesh().mesh();
 
-    autoPtr<labelIOList> pointAddr, faceAddr;
-    if (Pstream::parRun())
-    {
-        IOobject pointIO
-        (
-            "pointProcAddressing", mesh.facesInstance(), polyMesh::meshSubDir,
-            mesh, IOobject::MUST_READ, IOobject::NO_WRITE, false
-        );
-        IOobject faceIO
-        (
-            "faceProcAddressing", mesh.facesInstance(), polyMesh::meshSubDir,
-            mesh, IOobject::MUST_READ, IOobject::NO_WRITE, false
-        );
-        const bool found = returnReduce
-        (
-            pointIO.typeHeaderOk<labelIOList>(true)
-         && faceIO.typeHeaderOk<labelIOList>(true),
-            andOp<bool>()
-        );
-        if (found)
-        {
-            pointAddr.reset(new labelIOList(pointIO));
-            faceAddr.reset(new labelIOList(faceIO));
-        }
-        const bool consistent =
-            !found
-         || (pointAddr().size() == mesh.nPoints() && faceAddr().size() == mesh.nFaces());
-        if (!returnReduce(consistent, andOp<bool>()))
-        {
-            FatalErrorInFunction
-                << "The decomposition addressing in " << pointIO.path()
-                << " does not match the processor meshes" << nl
-                << "    The case was decomposed again or the mesh changed;"
-                << " run decomposePar -force"
-                << exit(FatalError);
-        }
-    }
+    const autoPtr<labelIOList> pointAddr =
+        pinnProcAddressing::read(mesh, "pointProcAddressing", mesh.nPoints());
+    const autoPtr<labelIOList> faceAddr =
+        pinnProcAddressing::read(mesh, "faceProcAddressing", mesh.nFaces());
 
-    if (!pointAddr.valid())
+    if (!returnReduce(pointAddr.valid() && faceAddr.valid(), andOp<bool>()))
     {
         const pinnPatchInterpolation interp(pp);
         forAll(faceFields, k)

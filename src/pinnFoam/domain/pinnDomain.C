@@ -8,7 +8,7 @@
 #include "processorPolyPatch.H"
 #include "wedgePolyPatch.H"
 #include "globalIndex.H"
-#include "labelIOList.H"
+#include "pinnProcAddressing.H"
 #include "Pstream.H"
 
 #include <algorithm>
@@ -170,47 +170,27 @@ void Foam::pinnDomain::setGlobalNumbering()
         nGlobal = returnReduce(nCells, sumOp<label>());
 
         // decomposePar's addressing, next to the processor's mesh
-        IOobject cellIO
-        (
-            "cellProcAddressing", mesh_.facesInstance(), polyMesh::meshSubDir,
-            mesh_, IOobject::MUST_READ, IOobject::NO_WRITE, false
-        );
-        IOobject faceIO
-        (
-            "faceProcAddressing", mesh_.facesInstance(), polyMesh::meshSubDir,
-            mesh_, IOobject::MUST_READ, IOobject::NO_WRITE, false
-        );
-        const bool found = returnReduce
-        (
-            cellIO.typeHeaderOk<labelIOList>(true)
-         && faceIO.typeHeaderOk<labelIOList>(true),
-            andOp<bool>()
-        );
+        autoPtr<labelIOList> cellAddr =
+            pinnProcAddressing::read(mesh_, "cellProcAddressing", nCells);
+        autoPtr<labelIOList> faceAddr =
+            pinnProcAddressing::read(mesh_, "faceProcAddressing", nFaces);
 
-        if (found)
+        if (returnReduce(cellAddr.valid() && faceAddr.valid(), andOp<bool>()))
         {
-            const labelIOList cellAddr(cellIO);
-            const labelIOList faceAddr(faceIO);
-            label maxCell = -1;
-            if (cellAddr.size() == nCells && faceAddr.size() == nFaces)
+            globalCell_ = cellAddr();
+            forAll(faceAddr(), facei)
             {
-                globalCell_ = cellAddr;
-                maxCell = max(cellAddr);
-                forAll(faceAddr, facei)
-                {
-                    // decomposePar: +-(global face + 1), negative if turned
-                    globalFace_[facei] = mag(faceAddr[facei]) - 1;
-                    flipped_[facei] = faceAddr[facei] < 0;
-                }
+                // decomposePar: +-(global face + 1), negative if turned
+                globalFace_[facei] = mag(faceAddr()[facei]) - 1;
+                flipped_[facei] = faceAddr()[facei] < 0;
             }
-            if (returnReduce(maxCell, maxOp<label>()) + 1 != nGlobal
-             || returnReduce(maxCell < 0, orOp<bool>()))
+            const label maxCell = nCells ? max(globalCell_) : -1;
+            if (returnReduce(maxCell, maxOp<label>()) + 1 != nGlobal)
             {
                 FatalErrorInFunction
-                    << "The decomposition addressing in "
-                    << cellIO.path() << " (cellProcAddressing,"
-                    << " faceProcAddressing) does not match the processor"
-                    << " meshes of case " << mesh_.time().globalPath() << nl
+                    << "cellProcAddressing of the processor meshes of case "
+                    << mesh_.time().globalPath() << " does not number "
+                    << nGlobal << " cells" << nl
                     << "    The case was decomposed again or the mesh changed;"
                     << " run decomposePar -force"
                     << exit(FatalError);
