@@ -4,13 +4,14 @@
 # so that their timings come from the same card.
 #   .device/perf/base.tar.xz  device-pack of the baseline (build/bin, build/lib)
 #   .device/perf/new.tar.xz   device-pack of this tree (build-gpu/bin, build-gpu/lib)
-# usage: tests/bench/perfCompare.sh "VARIANTS" "BENCH ARGS"   (logs under $OUT)
+# usage: [BASE_ARGS=...] tests/bench/perfCompare.sh "VARIANTS" "BENCH ARGS"   (logs under $OUT)
 #------------------------------------------------------------------------------
 set -u
 root="$(cd "${0%/*}/../.." && pwd)"
 out="${OUT:-$root/perfCompare.out}"
 variants="${1:-0}"
 args="${2:---quick --steps 50}"
+baseArgs="${BASE_ARGS:-$args}"
 mkdir -p "$out" /tmp/rb /tmp/rn
 tar xJf "$root/.device/perf/base.tar.xz" -C /tmp/rb
 tar xJf "$root/.device/perf/new.tar.xz" -C /tmp/rn
@@ -22,7 +23,7 @@ for v in $variants; do
     PINN_CUDA_FWD_VARIANT=$v runNew cudaTests > "$out/tests-v$v.log" 2>&1
     echo "cudaTests variant $v: rc $? $(grep -E 'PASSED|FAILED' "$out/tests-v$v.log" | tr '\n' ' ')"
 done
-runBase benchTrainStep $args > "$out/bench-base.log" 2>&1; echo "base bench rc $?"
+runBase benchTrainStep $baseArgs > "$out/bench-base.log" 2>&1; echo "base bench rc $?"
 for v in $variants; do
     PINN_CUDA_FWD_VARIANT=$v runNew benchTrainStep $args > "$out/bench-v$v.log" 2>&1; echo "new v$v bench rc $?"
 done
