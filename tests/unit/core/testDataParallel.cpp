@@ -1,126 +1,25 @@
 // Data parallelism without MPI: ranks simulated by threads that share a
-// ThreadCommunicator (a real in-process communicator, summing in rank order
-// like Pstream's gather/scatter). A point set split over 2 ranks gives the
+// pinn::ThreadCommunicator (a real in-process communicator, summing in rank
+// order like Pstream's gather/scatter). A point set split over 2 ranks gives the
 // gradient of the whole set; a trainer on 2 ranks follows the serial run
 // (Adam, then L-BFGS) and its replicas stay bit-identical; the trainer's
 // host-side reduction (the path of a backend without its own) agrees with
 // the backend's.
 
 #include "pinn/CpuBackend.hpp"
+#include "pinn/ThreadCommunicator.hpp"
 #include "pinn/Trainer.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
-#include <condition_variable>
-#include <cstring>
-#include <functional>
-#include <mutex>
 #include <random>
-#include <thread>
 
 using namespace pinn;
 
 namespace
 {
-
-//- State shared by the ranks of one ThreadCommunicator group
-class ThreadHub
-{
-public:
-    explicit ThreadHub(int n) : n_(n), slots_(n) {}
-
-    int size() const { return n_; }
-
-    void barrier()
-    {
-        std::unique_lock<std::mutex> lock(mutex_);
-        const long gen = generation_;
-        if (++waiting_ == n_)
-        {
-            waiting_ = 0;
-            ++generation_;
-            cv_.notify_all();
-        }
-        else
-        {
-            cv_.wait(lock, [&] { return generation_ != gen; });
-        }
-    }
-
-    std::vector<std::vector<char>>& slots() { return slots_; }
-
-private:
-    int n_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    int waiting_ = 0;
-    long generation_ = 0;
-    std::vector<std::vector<char>> slots_;
-};
-
-
-//- One rank of a group of threads
-class ThreadCommunicator : public Communicator
-{
-public:
-    ThreadCommunicator(ThreadHub& hub, int rank) : hub_(hub), rank_(rank) {}
-
-    int size() const override { return hub_.size(); }
-    int rank() const override { return rank_; }
-    void allreduceSum(double* data, idx n) override { sum(data, n); }
-    void allreduceSum(float* data, idx n) override { sum(data, n); }
-
-    void broadcast(void* data, std::size_t bytes) override
-    {
-        if (rank_ == 0)
-        {
-            const char* c = static_cast<const char*>(data);
-            hub_.slots()[0].assign(c, c + bytes);
-        }
-        hub_.barrier();
-        if (rank_ != 0) std::memcpy(data, hub_.slots()[0].data(), bytes);
-        hub_.barrier();
-    }
-
-private:
-    template<class T>
-    void sum(T* data, idx n)
-    {
-        const char* c = reinterpret_cast<const char*>(data);
-        hub_.slots()[rank_].assign(c, c + n*sizeof(T));
-        hub_.barrier();
-        // every rank sums in rank order: identical results everywhere
-        for (idx i = 0; i < n; ++i)
-        {
-            T s = reinterpret_cast<const T*>(hub_.slots()[0].data())[i];
-            for (int r = 1; r < size(); ++r)
-            {
-                s += reinterpret_cast<const T*>(hub_.slots()[r].data())[i];
-            }
-            data[i] = s;
-        }
-        hub_.barrier();
-    }
-
-    ThreadHub& hub_;
-    int rank_;
-};
-
-
-//- Run f(rank, comm) on n threads
-void onRanks(int n, const std::function<void(int, Communicator&)>& f)
-{
-    ThreadHub hub(n);
-    std::vector<std::thread> threads;
-    for (int r = 0; r < n; ++r)
-    {
-        threads.emplace_back([&, r] { ThreadCommunicator c(hub, r); f(r, c); });
-    }
-    for (auto& t : threads) t.join();
-}
-
 
 // Heat equation with a source on the unit square, Dirichlet and Neumann sides
 template<class Real>
@@ -272,7 +171,7 @@ void checkSplitGradient(const double tol)
         // Through the communicator: every rank returns the global values
         std::vector<std::vector<Real>> gRank(2, std::vector<Real>(nP));
         std::vector<LossTerms> lRank(2);
-        onRanks(2, [&](int r, Communicator& comm)
+        onThreadRanks(2, [&](int r, Communicator& comm)
         {
             InteriorSet<Real> i;
             BoundarySet<Real> b;
@@ -330,7 +229,7 @@ void checkLockstep(const int nRanks, std::vector<double>& history0)
 
     std::vector<std::vector<double>> hist(nRanks), params(nRanks);
     std::vector<int> hostReduce(nRanks);
-    onRanks(nRanks, [&](int r, Communicator& comm)
+    onThreadRanks(nRanks, [&](int r, Communicator& comm)
     {
         InteriorSet<double> i;
         BoundarySet<double> b;
@@ -381,7 +280,7 @@ TEST(DataParallel, HostReductionEqualsBackendReduction)
 TEST(DataParallel, BroadcastFromRankZero)
 {
     std::vector<std::vector<double>> got(3);
-    onRanks(3, [&](int r, Communicator& comm)
+    onThreadRanks(3, [&](int r, Communicator& comm)
     {
         std::vector<double> v(5, double(r + 1));
         comm.broadcast(v.data(), v.size()*sizeof(double));
