@@ -37,6 +37,10 @@
 #include "cudaCheck.cuh"
 #include "streamKernels.cuh"
 
+#ifdef PINN_WITH_NCCL
+#include <nccl.h>
+#endif
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -174,6 +178,11 @@ public:
 
     MemoryStats memoryStats() const override;
 
+    //- Data parallelism through NCCL: the gradient and the loss terms are
+    //  summed over the ranks on the device, inside the captured step,
+    //  before the Adam kernel (false where NCCL is not built in)
+    bool setCommunicator(Communicator& comm) override;
+
     //- Mean time per phase (ms) of reps eager (not captured) training steps
     std::vector<std::pair<std::string, double>> profile(int reps, const AdamConfig& cfg);
 
@@ -255,6 +264,11 @@ private:
     bool haveLoss_ = false;
 
     // ---- profiling (eager passes only)
+#ifdef PINN_WITH_NCCL
+    ncclComm_t nccl_ = nullptr;
+#endif
+    bool ncclOn_ = false;
+
     std::vector<cudaEvent_t> events_;
     std::vector<int> eventPhase_;
     bool profiling_ = false;
@@ -356,6 +370,11 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
 
     int count = 0;
     PINN_CUDA_CHECK(cudaGetDeviceCount(&count));
+    if (count > 0 && opts_.deviceId >= count)
+    {
+        // ranks beyond the GPUs of a node share them round robin
+        opts_.deviceId %= count;
+    }
     if (opts_.deviceId < 0 || opts_.deviceId >= count)
     {
         throw std::runtime_error
@@ -467,6 +486,9 @@ template<class Real>
 CudaBackend<Real>::~CudaBackend()
 {
     if (graph_) cudaGraphExecDestroy(graph_);
+#ifdef PINN_WITH_NCCL
+    if (nccl_) ncclCommDestroy(nccl_);
+#endif
     for (cudaEvent_t e : events_) cudaEventDestroy(e);
     if (pinned_) cudaFreeHost(pinned_);
     if (blas_) cublasDestroy(blas_);
@@ -1108,6 +1130,33 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
     }
 
     const int grid = gridFor(nParams_);
+#ifdef PINN_WITH_NCCL
+    if (ncclOn_)
+    {
+        // Sum the slices, then the ranks (NCCL gives every rank the same
+        // sums), then Adam on the global gradient
+        reducePartialsKernel<Real><<<grid, blockSize, 0, stream_>>>
+        (
+            partial_, nPartial, nParams_, grad_
+        );
+        PINN_CUDA_CHECK_LAUNCH();
+        const ncclDataType_t type = sizeof(Real) == 4 ? ncclFloat : ncclDouble;
+        PINN_NCCL_CHECK(ncclGroupStart());
+        PINN_NCCL_CHECK(ncclAllReduce(grad_, grad_, nParams_, type, ncclSum, nccl_, stream_));
+        PINN_NCCL_CHECK(ncclAllReduce(loss, loss, nTerms_, ncclDouble, ncclSum, nccl_, stream_));
+        PINN_NCCL_CHECK(ncclGroupEnd());
+        if (adam)
+        {
+            adamKernel<Real><<<grid, blockSize, 0, stream_>>>
+            (
+                params_, m_, v_, grad_, 1, nParams_, step_, *adam
+            );
+            PINN_CUDA_CHECK_LAUNCH();
+        }
+        mark(phaseUpdate);
+        return;
+    }
+#endif
     if (adam)
     {
         adamKernel<Real><<<grid, blockSize, 0, stream_>>>
@@ -1139,6 +1188,40 @@ LossTerms CudaBackend<Real>::readLoss(const double* dLoss)
     t.total = 0;
     for (int i = 0; i < nTerms_; ++i) t.total += h[i];
     return t;
+}
+
+
+template<class Real>
+bool CudaBackend<Real>::setCommunicator(Communicator& comm)
+{
+#ifdef PINN_WITH_NCCL
+    if (!comm.parallel())
+    {
+        return false;
+    }
+    if (!nccl_)
+    {
+        ncclUniqueId id;
+        if (comm.rank() == 0)
+        {
+            PINN_NCCL_CHECK(ncclGetUniqueId(&id));
+        }
+        comm.broadcast(&id, sizeof(id));
+        PINN_CUDA_CHECK(cudaSetDevice(opts_.deviceId));
+        PINN_NCCL_CHECK(ncclCommInitRank(&nccl_, comm.size(), id, comm.rank()));
+        // The first collective sets up NCCL's connections, which cannot
+        // happen inside a stream capture: do one now, outside any graph
+        PINN_NCCL_CHECK(ncclAllReduce(lossEval_, lossEval_, nTerms_, ncclDouble, ncclSum, nccl_, stream_));
+        PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        name_ += ", NCCL over " + std::to_string(comm.size()) + " ranks";
+    }
+    ncclOn_ = true;
+    graphValid_ = false;    // the captured step gains the reduction
+    return true;
+#else
+    (void)comm;
+    return false;
+#endif
 }
 
 

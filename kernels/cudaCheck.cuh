@@ -99,3 +99,18 @@ inline const char* cublasStatusName(cublasStatus_t s)
             );                                                                 \
         }                                                                      \
     } while (0)
+
+#ifdef PINN_WITH_NCCL
+#define PINN_NCCL_CHECK(call)                                                  \
+    do                                                                         \
+    {                                                                          \
+        const ncclResult_t pinnSt_ = (call);                                   \
+        if (pinnSt_ != ncclSuccess)                                            \
+        {                                                                      \
+            ::pinn::cuda::throwError                                           \
+            (                                                                  \
+                #call, ncclGetErrorString(pinnSt_), __FILE__, __LINE__         \
+            );                                                                 \
+        }                                                                      \
+    } while (0)
+#endif
