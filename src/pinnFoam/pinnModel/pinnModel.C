@@ -802,6 +802,21 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     );
     pinn::BackendOptions opts;
     opts.chunkSize = pinnDict::getOrDefaultPositive<label>(dict_, "chunkSize", 16384);
+    if (Pstream::parRun())
+    {
+        // One GPU per rank: the rank's index on its node (the backend wraps
+        // it round robin over the node's GPUs)
+        opts.deviceId = Pstream::myProcNo();
+        for (const char* var : {"OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", "SLURM_LOCALID"})
+        {
+            const std::string v = Foam::getEnv(var);
+            if (!v.empty())
+            {
+                opts.deviceId = std::stoi(v);
+                break;
+            }
+        }
+    }
     opts.threads = pinnDict::getOrDefaultNonNegative<label>(dict_, "nThreads", 0);
     logInterval_ = pinnDict::getOrDefaultPositive<label>(dict_, "logInterval", 100);
 
