@@ -209,6 +209,11 @@ private:
     //  blocks per SM (from the occupancy calculator)
     int fwdVariant_ = 0;
     int fwdBlocksPerSm_ = 2;
+    //- Hidden-layer products of the fused kernels on the tensor cores by
+    //  3xTF32 (float only; PINN_CUDA_MMA, bits): 1 forward, 2 backward data
+    //  gradient, 4 weight gradient; 0 = FFMA everywhere. Default 6: the
+    //  backward's products (H200: the forward's mma was slower than FFMA)
+    int mma_ = 6;
 
     // ---- CUDA objects
     cudaStream_t stream_ = nullptr;
@@ -419,6 +424,9 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
         };
         const char* fv = std::getenv("PINN_CUDA_FWD_VARIANT");
         if (fv && *fv) fwdVariant_ = std::min(std::max(std::atoi(fv), 0), 2);
+        const char* mv = std::getenv("PINN_CUDA_MMA");
+        if (mv && *mv) mma_ = std::atoi(mv) & 7;
+        if (sizeof(Real) != 4) mma_ = 0;
         const void* fwd = nullptr;
         std::size_t fwdSmem = 0;
         if (D_ == 1)
@@ -457,7 +465,7 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
         // the single-buffer variants use half of the input-tile space
         if (fwdVariant_ > 0)
         {
-            fwdSmem -= std::size_t(S_*fusedPoints)*roundUp4(fusedMaxK)*sizeof(Real);
+            fwdSmem -= std::size_t(S_*fusedPoints)*tileStride(fusedMaxK)*sizeof(Real);
         }
         int occ = 0;
         PINN_CUDA_CHECK
@@ -466,7 +474,7 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
         );
         fwdBlocksPerSm_ = std::max(occ, 1);
     }
-    name_ += fused_ ? ", fused layers" : ", cuBLAS layers";
+    name_ += fused_ ? (mma_ ? ", fused layers (3xTF32)" : ", fused layers") : ", cuBLAS layers";
 
     try
     {
@@ -879,19 +887,19 @@ void CudaBackend<Real>::launchForward
     const Activation act = this->problem_.net.activation;
     const idx tiles = (M + fusedPoints - 1)/fusedPoints;
     const int grid = int(std::max<idx>(1, std::min<idx>(tiles, idx(fwdBlocksPerSm_)*nSm_)));
-    const std::size_t tileBytes = std::size_t(S_*fusedPoints)*roundUp4(K)*sizeof(Real);
+    const std::size_t tileBytes = std::size_t(S_*fusedPoints)*tileStride(K)*sizeof(Real);
 #define PINN_FWD_LAUNCH(DD)                                                      \
     {                                                                           \
         const std::size_t smem = fusedForwardSmem<Real, DD>(K);                 \
         if (fwdVariant_ == 0)                                                   \
             fusedForwardKernel<Real, DD, 2, 2><<<grid, fusedThreads, smem, stream_>>> \
-                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut);                  \
+                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_);                  \
         else if (fwdVariant_ == 1)                                              \
             fusedForwardKernel<Real, DD, 1, 3><<<grid, fusedThreads, smem - tileBytes, stream_>>> \
-                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut);                  \
+                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_);                  \
         else                                                                    \
             fusedForwardKernel<Real, DD, 1, 4><<<grid, fusedThreads, smem - tileBytes, stream_>>> \
-                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut);                  \
+                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_);                  \
     }
     if (D_ == 1) PINN_FWD_LAUNCH(1)
     else if (D_ == 2) PINN_FWD_LAUNCH(2)
@@ -915,17 +923,17 @@ void CudaBackend<Real>::launchBackward
     if (D_ == 1)
     {
         fusedBackwardKernel<Real, 1><<<grid, fusedThreads, fusedBackwardSmem<Real, 1>(m, n + 1), stream_>>>
-            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate);
+            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_);
     }
     else if (D_ == 2)
     {
         fusedBackwardKernel<Real, 2><<<grid, fusedThreads, fusedBackwardSmem<Real, 2>(m, n + 1), stream_>>>
-            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate);
+            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_);
     }
     else
     {
         fusedBackwardKernel<Real, 3><<<grid, fusedThreads, fusedBackwardSmem<Real, 3>(m, n + 1), stream_>>>
-            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate);
+            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_);
     }
     PINN_CUDA_CHECK_LAUNCH();
 }

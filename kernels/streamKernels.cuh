@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace pinn
 {
@@ -161,12 +162,29 @@ constexpr int fusedPoints = fusedTP*(fusedThreads/fusedRowGroups);   // 32
 constexpr int fusedLoadBatch = 8;       // global loads in flight per thread
 
 __host__ __device__ constexpr int roundUp4(int n) { return (n + 3)/4*4; }
+__host__ __device__ constexpr int roundUp8(int n) { return (n + 7)/8*8; }
+
+//- Shared-memory column stride of a tile of K rows: roundUp4(K), plus 4
+//  where that is a multiple of 8 (stride = 4 mod 8), so that the 8 columns
+//  x 4 rows of an mma fragment fall in 32 different banks. Only the first
+//  roundUp4(K) rows of a column are loaded.
+__host__ __device__ constexpr int tileStride(int K)
+{
+    return roundUp4(K) + ((roundUp4(K)/4) % 2 == 0 ? 4 : 0);
+}
+
+//- Shared-memory elements of a layer's weights: 64 units x K rows padded
+//  to 8 (the mma fragment order needs whole 8-row steps)
+__host__ __device__ constexpr int weightElems(int K)
+{
+    return fusedMaxRows*roundUp8(K);
+}
 
 template<class R, int D>
 constexpr std::size_t fusedForwardSmem(int K)
 {
     // weights + two input tiles (double buffer)
-    return (std::size_t(K)*fusedMaxRows + 2*std::size_t((D + 2)*fusedPoints)*roundUp4(K))*sizeof(R);
+    return (std::size_t(weightElems(K)) + 2*std::size_t((D + 2)*fusedPoints)*tileStride(K))*sizeof(R);
 }
 
 template<class R, int D>
@@ -174,8 +192,8 @@ constexpr std::size_t fusedBackwardSmem(int K, int K2)
 {
     return
     (
-        std::size_t(K)*fusedMaxRows
-      + std::size_t((D + 2)*fusedPoints)*(roundUp4(K) + roundUp4(K2))
+        std::size_t(weightElems(K))
+      + std::size_t((D + 2)*fusedPoints)*(tileStride(K) + tileStride(K2))
     )*sizeof(R);
 }
 
@@ -280,6 +298,7 @@ __device__ inline void loadTile
 )
 {
     const int kS = roundUp4(K);
+    const int kSm = tileStride(K);
     if (ldIn % 4 == 0)
     {
         // Whole columns by 16-byte loads (kS <= ldIn: the padding rows
@@ -305,7 +324,11 @@ __device__ inline void loadTile
             for (int b = 0; b < fusedLoadBatch; ++b)
             {
                 const int e = e0 + b*fusedThreads;
-                if (e < total4) store4(Xs + 4*e, v[b]);
+                if (e < total4)
+                {
+                    const int c = e/kS4;
+                    store4(Xs + c*kSm + 4*(e - c*kS4), v[b]);
+                }
             }
         }
         return;
@@ -329,7 +352,11 @@ __device__ inline void loadTile
         for (int b = 0; b < fusedLoadBatch; ++b)
         {
             const int e = e0 + b*fusedThreads;
-            if (e < total) Xs[e] = v[b];
+            if (e < total)
+            {
+                const int c = e/kS;
+                Xs[c*kSm + (e - c*kS)] = v[b];
+            }
         }
     }
 }
@@ -365,6 +392,7 @@ __device__ inline void loadTileAsync
 {
     constexpr int perChunk = 16/sizeof(R);
     const int kS = roundUp4(K);
+    const int kSm = tileStride(K);
     const int chunks = kS/perChunk;
     const int total = S*fusedPoints*chunks;
     for (int e = threadIdx.x; e < total; e += fusedThreads)
@@ -375,7 +403,7 @@ __device__ inline void loadTileAsync
         const idx p = p0 + (c - s*fusedPoints);
         const bool valid = p < M;
         const R* src = In + (valid ? (s*M + p)*ldIn + q*perChunk : 0);
-        cpAsync16(Xs + c*kS + q*perChunk, src, valid);
+        cpAsync16(Xs + c*kSm + q*perChunk, src, valid);
     }
 }
 
@@ -386,7 +414,7 @@ __device__ inline void tileProduct
     const R* Ws, const R* Xs, int K, int j0, int pl0, R (&acc)[fusedTR][S][fusedTP]
 )
 {
-    const int kS = roundUp4(K);
+    const int kS = tileStride(K);
     #pragma unroll
     for (int r = 0; r < fusedTR; ++r)
     {
@@ -411,6 +439,412 @@ __device__ inline void tileProduct
                 const R xv = Xs[(s*fusedPoints + pl0 + t)*kS + k];
                 #pragma unroll
                 for (int r = 0; r < fusedTR; ++r) acc[r][s][t] += w[r]*xv;
+            }
+        }
+    }
+}
+
+// * * * * * * * * * * * 3xTF32 tensor-core tile products  * * * * * * * * * //
+//
+// fp32 products on the tensor cores with fp32-like accuracy: each operand
+// is split as x = hi + lo (hi = x rounded to tf32, lo = x - hi, exact, then
+// truncated to tf32) and a b = al bh + ah bl + ah bh (al bl, ~2^-22 a b,
+// dropped), accumulated in fp32 by mma.sync.m16n8k8 (float only; double
+// keeps the FFMA tile product).
+//
+// Fragments (g = lane/4, t = lane%4): A (16 x 8) a0 (g, t), a1 (g + 8, t),
+// a2 (g, t + 4), a3 (g + 8, t + 4); B (8 x 8) b0 (t, g), b1 (t + 4, g);
+// C (16 x 8) c0 (g, 2t), c1 (g, 2t + 1), c2 (g + 8, 2t), c3 (g + 8, 2t + 1).
+
+__device__ inline void splitTf32(float x, unsigned& hi, unsigned& lo)
+{
+    hi = (__float_as_uint(x) + 0x1000u) & 0xffffe000u;
+    lo = __float_as_uint(x - __uint_as_float(hi)) & 0xffffe000u;
+}
+
+__device__ inline void mmaTf32(float (&c)[4], const unsigned (&a)[4], unsigned b0, unsigned b1)
+{
+    asm
+    (
+        "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 "
+        "{%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1)
+    );
+}
+
+//- Weights in A-fragment order: Wf[((mt*nK8 + ks)*32 + lane)*4 + i] is the
+//  coefficient of input row k in output unit j, j = 16 mt + g + 8 (i & 1),
+//  k = 8 ks + t + 4 (i >> 1), for the 4 m-tiles of 16 units and the
+//  nK8 = ceil(K/8) steps of 8 rows; zero for j >= nRows or k >= K.
+//  W[j + k*m] (forward) or W[k + j*m] (transposed). weightElems(K) elements.
+template<class R, bool Transposed>
+__device__ inline void loadWeightsFrag(const R* __restrict__ W, int m, int nRows, int K, R* Wf)
+{
+    const int nK8 = (K + 7)/8;
+    const int total = weightElems(K);
+    constexpr int batch = 6;
+    for (int e0 = threadIdx.x; e0 < total; e0 += fusedThreads*batch)
+    {
+        R v[batch];
+        #pragma unroll
+        for (int b = 0; b < batch; ++b)
+        {
+            const int e = e0 + b*fusedThreads;
+            const int i = e & 3;
+            const int lane = (e >> 2) & 31;
+            const int blk = e >> 7;
+            const int mt = blk/nK8;
+            const int ks = blk - mt*nK8;
+            const int j = mt*16 + (lane >> 2) + 8*(i & 1);
+            const int k = ks*8 + (lane & 3) + 4*(i >> 1);
+            v[b] = R(0);
+            if (e < total && j < nRows && k < K)
+            {
+                v[b] = Transposed ? W[k + idx(j)*m] : W[j + idx(k)*m];
+            }
+        }
+        #pragma unroll
+        for (int b = 0; b < batch; ++b)
+        {
+            const int e = e0 + b*fusedThreads;
+            if (e < total) Wf[e] = v[b];
+        }
+    }
+}
+
+//- acc[mt][s][.] = C fragment of units 16 (mt0 + mt) + 0..15 x points
+//  pb + 0..7 of stream s: sum_k W[j][k] Xs[col(s, p)][k] (Wf in fragment
+//  order, Xs column-major with stride tileStride(K); rows k >= K read as 0)
+template<int S>
+__device__ inline void tileProductMma
+(
+    const float* Wf, const float* Xs, int K, int mt0, int pb, float (&acc)[2][S][4]
+)
+{
+    const int lane = threadIdx.x & 31;
+    const int g = lane >> 2;
+    const int t = lane & 3;
+    const int kS = tileStride(K);
+    const int nK8 = (K + 7)/8;
+    #pragma unroll
+    for (int mt = 0; mt < 2; ++mt)
+    {
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            #pragma unroll
+            for (int i = 0; i < 4; ++i) acc[mt][s][i] = 0.f;
+        }
+    }
+    const float* xb = Xs + (pb + g)*kS + t;
+    const float4* wf = reinterpret_cast<const float4*>(Wf) + lane;
+    #pragma unroll 2
+    for (int ks = 0; ks < nK8; ++ks)
+    {
+        unsigned ah[2][4], al[2][4];
+        #pragma unroll
+        for (int mt = 0; mt < 2; ++mt)
+        {
+            const float4 w = wf[((mt0 + mt)*nK8 + ks)*32];
+            splitTf32(w.x, ah[mt][0], al[mt][0]);
+            splitTf32(w.y, ah[mt][1], al[mt][1]);
+            splitTf32(w.z, ah[mt][2], al[mt][2]);
+            splitTf32(w.w, ah[mt][3], al[mt][3]);
+        }
+        const bool v0 = ks*8 + t < K;
+        const bool v1 = ks*8 + t + 4 < K;
+        unsigned bh[S][2], bl[S][2];
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            const float* xp = xb + s*fusedPoints*kS + ks*8;
+            const float x0 = v0 ? xp[0] : 0.f;
+            const float x1 = v1 ? xp[4] : 0.f;
+            splitTf32(x0, bh[s][0], bl[s][0]);
+            splitTf32(x1, bh[s][1], bl[s][1]);
+        }
+        // small terms first, independent accumulators between dependent mma
+        #pragma unroll
+        for (int mt = 0; mt < 2; ++mt)
+        {
+            #pragma unroll
+            for (int s = 0; s < S; ++s) mmaTf32(acc[mt][s], al[mt], bh[s][0], bh[s][1]);
+        }
+        #pragma unroll
+        for (int mt = 0; mt < 2; ++mt)
+        {
+            #pragma unroll
+            for (int s = 0; s < S; ++s) mmaTf32(acc[mt][s], ah[mt], bl[s][0], bl[s][1]);
+        }
+        #pragma unroll
+        for (int mt = 0; mt < 2; ++mt)
+        {
+            #pragma unroll
+            for (int s = 0; s < S; ++s) mmaTf32(acc[mt][s], ah[mt], bh[s][0], bh[s][1]);
+        }
+    }
+}
+
+//- 4 x 4 transpose among the lanes b = (lane / 4) % 4 of a group (lanes
+//  lane ^ 4, ^ 8, ^ 12): on entry lane b holds row b (v[i] = M[b][i]), on
+//  exit column b (v[i] = M[i][b]). All lanes of the warp take part.
+__device__ inline void transpose4Lanes(float (&v)[4])
+{
+    const int b = (threadIdx.x >> 2) & 3;
+    {
+        const bool odd = b & 1;
+        const float s0 = odd ? v[0] : v[1];
+        const float s1 = odd ? v[2] : v[3];
+        const float r0 = __shfl_xor_sync(0xffffffffu, s0, 4);
+        const float r1 = __shfl_xor_sync(0xffffffffu, s1, 4);
+        if (odd) { v[0] = r0; v[2] = r1; } else { v[1] = r0; v[3] = r1; }
+    }
+    {
+        const bool hi = b & 2;
+        const float s0 = hi ? v[0] : v[2];
+        const float s1 = hi ? v[1] : v[3];
+        const float r0 = __shfl_xor_sync(0xffffffffu, s0, 8);
+        const float r1 = __shfl_xor_sync(0xffffffffu, s1, 8);
+        if (hi) { v[0] = r0; v[1] = r1; } else { v[2] = r0; v[3] = r1; }
+    }
+}
+
+//- One tile of the forward layer by 3xTF32 (float): warp w takes points
+//  8 (w % 4) + 0..7 (all S streams) and units 32 (w / 4) + 0..31; a thread
+//  then holds 2 x 2 x 2 (unit, point) pairs with all their streams
+template<int D>
+__device__ inline void fusedForwardTileMma
+(
+    Activation act, const float* Wf, const float* Xs, int m, int K, idx M, idx p0,
+    float* __restrict__ Zout, float* __restrict__ Out, int ldOut
+)
+{
+    constexpr int S = D + 2;
+    const int warp = threadIdx.x >> 5;
+    const int lane = threadIdx.x & 31;
+    const int g = lane >> 2;
+    const int t = lane & 3;
+    const int pb = (warp & 3)*8;
+    const int mt0 = (warp >> 2)*2;
+    float acc[2][S][4];
+    tileProductMma<S>(Wf, Xs, K, mt0, pb, acc);
+    // C fragments -> 4 consecutive units of one point per thread (16-byte
+    // stores): lane b = g % 4 takes units 16 mt + 8 (b / 2) + 4 (g / 4) + 0..3
+    // of point pb + 2t + b % 2
+    #pragma unroll
+    for (int mt = 0; mt < 2; ++mt)
+    {
+        #pragma unroll
+        for (int s = 0; s < S; ++s) transpose4Lanes(acc[mt][s]);
+    }
+    const int b = g & 3;
+    const idx p = p0 + pb + 2*t + (b & 1);
+    #pragma unroll
+    for (int mt = 0; mt < 2; ++mt)
+    {
+        const int j0 = (mt0 + mt)*16 + 8*(b >> 1) + 4*(g >> 2);
+        if (j0 >= m || p >= M) continue;
+        float z[S][4], a[S][4];
+        #pragma unroll
+        for (int r = 0; r < 4; ++r)
+        {
+            float zr[S], ar[S];
+            #pragma unroll
+            for (int s = 0; s < S; ++s) zr[s] = acc[mt][s][r];
+            streamForward<float, D>(act, zr, ar, 1);
+            #pragma unroll
+            for (int s = 0; s < S; ++s)
+            {
+                z[s][r] = zr[s];
+                a[s][r] = ar[s];
+            }
+        }
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            const idx col = (s*M + p)*ldOut + j0;
+            if (j0 + 4 <= m)
+            {
+                store4(Zout + col, z[s]);
+                store4(Out + col, a[s]);
+            }
+            else
+            {
+                #pragma unroll
+                for (int r = 0; r < 4; ++r)
+                {
+                    if (j0 + r < m)
+                    {
+                        Zout[col + r] = z[s][r];
+                        Out[col + r] = a[s][r];
+                    }
+                }
+            }
+        }
+    }
+    if (mt0 == 0 && g == 0)
+    {
+        #pragma unroll
+        for (int q = 0; q < 2; ++q)
+        {
+            const idx p = p0 + pb + 2*t + q;
+            if (p >= M) continue;
+            #pragma unroll
+            for (int s = 0; s < S; ++s) Out[m + (s*M + p)*ldOut] = s == 0 ? 1.f : 0.f;
+        }
+    }
+}
+
+//- Data gradient of one backward tile by 3xTF32 (float): Out = dL/dZ_l =
+//  streamBackward(Zin, W^T G) for the n units (mapping as the forward's)
+template<int D>
+__device__ inline void backwardDataTileMma
+(
+    Activation act, const float* Wf, const float* Gs, int K, int n, idx M, idx p0,
+    const float* __restrict__ Zin, float* __restrict__ Out, int ldA
+)
+{
+    constexpr int S = D + 2;
+    const int warp = threadIdx.x >> 5;
+    const int lane = threadIdx.x & 31;
+    const int g = lane >> 2;
+    const int t = lane & 3;
+    const int pb = (warp & 3)*8;
+    const int mt0 = (warp >> 2)*2;
+    float acc[2][S][4];
+    tileProductMma<S>(Wf, Gs, K, mt0, pb, acc);
+    // 4 consecutive units of one point per thread, as in the forward
+    #pragma unroll
+    for (int mt = 0; mt < 2; ++mt)
+    {
+        #pragma unroll
+        for (int s = 0; s < S; ++s) transpose4Lanes(acc[mt][s]);
+    }
+    const int b = g & 3;
+    const idx p = p0 + pb + 2*t + (b & 1);
+    #pragma unroll
+    for (int mt = 0; mt < 2; ++mt)
+    {
+        const int j0 = (mt0 + mt)*16 + 8*(b >> 1) + 4*(g >> 2);
+        if (j0 >= n || p >= M) continue;
+        const bool full = j0 + 4 <= n;
+        float z[S][4];
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            const idx col = (s*M + p)*ldA + j0;
+            if (full)
+            {
+                gload4(Zin + col, z[s]);
+            }
+            else
+            {
+                #pragma unroll
+                for (int r = 0; r < 4; ++r) z[s][r] = j0 + r < n ? Zin[col + r] : 0.f;
+            }
+        }
+        float gv[S][4];
+        #pragma unroll
+        for (int r = 0; r < 4; ++r)
+        {
+            float zr[S], gr[S];
+            #pragma unroll
+            for (int s = 0; s < S; ++s)
+            {
+                zr[s] = z[s][r];
+                gr[s] = acc[mt][s][r];
+            }
+            streamBackward<float, D>(act, zr, gr, 1);
+            #pragma unroll
+            for (int s = 0; s < S; ++s) gv[s][r] = gr[s];
+        }
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            const idx col = (s*M + p)*ldA + j0;
+            if (full)
+            {
+                store4(Out + col, gv[s]);
+            }
+            else
+            {
+                #pragma unroll
+                for (int r = 0; r < 4; ++r)
+                {
+                    if (j0 + r < n) Out[col + r] = gv[s][r];
+                }
+            }
+        }
+    }
+}
+
+//- Weight gradient of one backward tile by 3xTF32 (float), accumulated in
+//  C fragments: dw[u] += G A^T for the 16 rows 16 (w % 4) + 0..15 (of G's
+//  K rows) x the 8 columns of n-tile nt = 5 (w / 4) + u (of A's K2 rows),
+//  u < 5, nt < ceil(K2/8); summed over the tile's S*32 columns
+template<int S>
+__device__ inline void weightGradTileMma
+(
+    const float* Gs, const float* As, int K, int K2, float (&dw)[5][4]
+)
+{
+    const int warp = threadIdx.x >> 5;
+    const int lane = threadIdx.x & 31;
+    const int g = lane >> 2;
+    const int t = lane & 3;
+    const int mt = warp & 3;
+    const int nt0 = (warp >> 2)*5;
+    const int nN8 = (K2 + 7)/8;
+    if (mt*16 >= K || nt0 >= nN8) return;
+    const int kS = tileStride(K);
+    const int kS2 = tileStride(K2);
+    const float* gb = Gs + t*kS + mt*16 + g;
+    const float* ab = As + t*kS2 + nt0*8 + g;
+    bool kv[5];
+    #pragma unroll
+    for (int u = 0; u < 5; ++u) kv[u] = nt0 + u < nN8 && (nt0 + u)*8 + g < K2;
+    #pragma unroll 2
+    for (int kc = 0; kc < S*fusedPoints/8; ++kc)
+    {
+        const float* gp = gb + kc*8*kS;
+        unsigned ah[4], al[4];
+        splitTf32(gp[0], ah[0], al[0]);
+        splitTf32(gp[8], ah[1], al[1]);
+        splitTf32(gp[4*kS], ah[2], al[2]);
+        splitTf32(gp[4*kS + 8], ah[3], al[3]);
+        const float* ap = ab + kc*8*kS2;
+        unsigned bh[5][2], bl[5][2];
+        #pragma unroll
+        for (int u = 0; u < 5; ++u)
+        {
+            const float x0 = kv[u] ? ap[u*8] : 0.f;
+            const float x1 = kv[u] ? ap[u*8 + 4*kS2] : 0.f;
+            splitTf32(x0, bh[u][0], bl[u][0]);
+            splitTf32(x1, bh[u][1], bl[u][1]);
+        }
+        #pragma unroll
+        for (int u = 0; u < 5; ++u)
+        {
+            if (nt0 + u < nN8)
+            {
+                mmaTf32(dw[u], al, bh[u][0], bh[u][1]);
+            }
+        }
+        #pragma unroll
+        for (int u = 0; u < 5; ++u)
+        {
+            if (nt0 + u < nN8)
+            {
+                mmaTf32(dw[u], ah, bl[u][0], bl[u][1]);
+            }
+        }
+        #pragma unroll
+        for (int u = 0; u < 5; ++u)
+        {
+            if (nt0 + u < nN8)
+            {
+                mmaTf32(dw[u], ah, bh[u][0], bh[u][1]);
             }
         }
     }
@@ -487,6 +921,25 @@ __device__ inline void fusedForwardTile
     }
 }
 
+//- A forward tile by 3xTF32 (useMma, float) or by FFMA
+template<class R, int D>
+__device__ inline void forwardTile
+(
+    bool useMma, Activation act, const R* Ws, const R* Xs, int m, int K, idx M, idx p0,
+    R* __restrict__ Zout, R* __restrict__ Out, int ldOut
+)
+{
+    if constexpr (std::is_same<R, float>::value)
+    {
+        if (useMma)
+        {
+            fusedForwardTileMma<D>(act, Ws, Xs, m, K, M, p0, Zout, Out, ldOut);
+            return;
+        }
+    }
+    fusedForwardTile<R, D>(act, Ws, Xs, m, K, M, p0, Zout, Out, ldOut);
+}
+
 //- The forward layer kernel: persistent blocks (block b takes tiles b,
 //  b + gridDim.x, ...), the weights loaded once per block
 //  Variants (chosen at run time by occupancy): NBuf = 2 double-buffers the
@@ -497,27 +950,30 @@ __global__ void __launch_bounds__(fusedThreads, MinBlocks) fusedForwardKernel
 (
     Activation act, const R* __restrict__ W, int m, int K,
     const R* __restrict__ In, int ldIn, idx M,
-    R* __restrict__ Zout, R* __restrict__ Out, int ldOut
+    R* __restrict__ Zout, R* __restrict__ Out, int ldOut, int mma
 )
 {
     constexpr int S = D + 2;
+    // 3xTF32 tensor-core product (float, K >= 16) or FFMA
+    const bool useMma = std::is_same<R, float>::value && (mma & 1) && K >= 16;
     extern __shared__ __align__(16) unsigned char fusedSmem[];
     R* Ws = reinterpret_cast<R*>(fusedSmem);
     R* Xs[2];
-    Xs[0] = Ws + K*fusedMaxRows;
-    Xs[1] = NBuf == 2 ? Xs[0] + S*fusedPoints*roundUp4(K) : Xs[0];
+    Xs[0] = Ws + weightElems(K);
+    Xs[1] = NBuf == 2 ? Xs[0] + S*fusedPoints*tileStride(K) : Xs[0];
     const idx nTiles = (M + fusedPoints - 1)/fusedPoints;
     idx tile = blockIdx.x;
     if (NBuf == 1)
     {
-        loadWeights<R, false>(W, m, m, K, Ws);
+        if (useMma) loadWeightsFrag<R, false>(W, m, m, K, Ws);
+        else loadWeights<R, false>(W, m, m, K, Ws);
         for (; tile < nTiles; tile += gridDim.x)
         {
             loadTileAsync<R, S>(In, ldIn, K, M, tile*fusedPoints, Xs[0]);
             cpAsyncCommit();
             cpAsyncWait<0>();
             __syncthreads();
-            fusedForwardTile<R, D>(act, Ws, Xs[0], m, K, M, tile*fusedPoints, Zout, Out, ldOut);
+            forwardTile<R, D>(useMma, act, Ws, Xs[0], m, K, M, tile*fusedPoints, Zout, Out, ldOut);
             __syncthreads();
         }
         return;
@@ -525,7 +981,8 @@ __global__ void __launch_bounds__(fusedThreads, MinBlocks) fusedForwardKernel
     // the next tile streams into the other buffer while this one computes
     if (tile < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, tile*fusedPoints, Xs[0]);
     cpAsyncCommit();
-    loadWeights<R, false>(W, m, m, K, Ws);
+    if (useMma) loadWeightsFrag<R, false>(W, m, m, K, Ws);
+    else loadWeights<R, false>(W, m, m, K, Ws);
     for (int i = 0; tile < nTiles; tile += gridDim.x, ++i)
     {
         const idx next = tile + gridDim.x;
@@ -533,7 +990,7 @@ __global__ void __launch_bounds__(fusedThreads, MinBlocks) fusedForwardKernel
         cpAsyncCommit();
         cpAsyncWait<1>();
         __syncthreads();
-        fusedForwardTile<R, D>(act, Ws, Xs[i & 1], m, K, M, tile*fusedPoints, Zout, Out, ldOut);
+        forwardTile<R, D>(useMma, act, Ws, Xs[i & 1], m, K, M, tile*fusedPoints, Zout, Out, ldOut);
         __syncthreads();
     }
     cpAsyncWait<0>();
@@ -649,20 +1106,28 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
     Activation act, const R* __restrict__ W, int m, int n, bool dataGrad,
     const R* __restrict__ G, int ldG, const R* __restrict__ A, int ldA, idx M,
     const R* __restrict__ Zin, R* __restrict__ Out,
-    R* __restrict__ dW, idx sliceStride, bool accumulate
+    R* __restrict__ dW, idx sliceStride, bool accumulate, int mma
 )
 {
     constexpr int S = D + 2;
     constexpr int cols = S*fusedPoints;
     const int K = m;
     const int K2 = n + 1;
-    const int kS = roundUp4(K);
-    const int kS2 = roundUp4(K2);
+    // 3xTF32 tensor-core products (float): the data gradient (mma & 2,
+    // K >= 16) and the weight gradient (mma & 4, K > 28)
+    const bool mmaData = std::is_same<R, float>::value && (mma & 2) && K >= 16;
+    const bool mmaW = std::is_same<R, float>::value && (mma & 4) && K > 28;
+    const int kS = tileStride(K);
+    const int kS2 = tileStride(K2);
     extern __shared__ __align__(16) unsigned char fusedSmem[];
     R* Ws = reinterpret_cast<R*>(fusedSmem);
-    R* Gs = Ws + K*fusedMaxRows;
+    R* Gs = Ws + weightElems(K);
     R* As = Gs + cols*kS;
-    if (dataGrad) loadWeights<R, true>(W, m, n, K, Ws);
+    if (dataGrad)
+    {
+        if (mmaData) loadWeightsFrag<R, true>(W, m, n, K, Ws);
+        else loadWeights<R, true>(W, m, n, K, Ws);
+    }
 
     // data gradient: units j0.. of points pl0..; weight gradient: rows i0..
     // (of G) x columns k0.. (of A), plus column 64 (kg == 0)
@@ -675,19 +1140,20 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
     const bool narrow = K <= 28;
     const int nKg = kS2/4;
     const int nPairs = narrow ? ((K + 3)/4)*nKg : 1;
-    const int smemElems = K*fusedMaxRows + cols*(kS + kS2);
+    const int smemElems = weightElems(K) + cols*(kS + kS2);
     const int nParts = narrow ? min(fusedThreads/nPairs, smemElems/(16*nPairs)) : 1;
     const int pair = narrow ? int(threadIdx.x) % nPairs : 0;
     const int part = narrow ? int(threadIdx.x) / nPairs : 0;
     const int i0 = narrow ? (pair/nKg)*4 : rg*4;
     const int k0 = narrow ? (pair % nKg)*4 : (threadIdx.x/fusedRowGroups)*4;
-    const bool wActive = narrow ? part < nParts : (i0 < K && k0 < K2);
+    const bool wActive = !mmaW && (narrow ? part < nParts : (i0 < K && k0 < K2));
     const bool extraColumn = !narrow && k0 == 0 && K2 > 64;
-    R dw[4][4], dwb[4];
+    // FFMA: dw[0..3][.] a 4 x 4 block, dw[4][.] column 64 (extraColumn);
+    // mma: dw[u] the C fragment of n-tile u (weightGradTileMma)
+    R dw[5][4];
     #pragma unroll
-    for (int r = 0; r < 4; ++r)
+    for (int r = 0; r < 5; ++r)
     {
-        dwb[r] = R(0);
         #pragma unroll
         for (int q = 0; q < 4; ++q) dw[r][q] = R(0);
     }
@@ -706,7 +1172,17 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
         cpAsyncWait<0>();
         __syncthreads();
 
-        if (dataGrad)
+        bool dataDone = false;
+        if constexpr (std::is_same<R, float>::value)
+        {
+            if (dataGrad && mmaData)
+            {
+                backwardDataTileMma<D>(act, Ws, Gs, K, n, M, p0, Zin, Out, ldA);
+                dataDone = true;
+            }
+            if (mmaW) weightGradTileMma<S>(Gs, As, K, K2, dw);
+        }
+        if (dataGrad && !dataDone)
         {
             R acc[fusedTR][S][fusedTP];
             tileProduct<R, S>(Ws, Gs, K, j0, pl0, acc);
@@ -784,7 +1260,7 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
                 {
                     const R a64 = As[c*kS2 + 64];
                     #pragma unroll
-                    for (int r = 0; r < 4; ++r) dwb[r] += g4[r]*a64;
+                    for (int r = 0; r < 4; ++r) dw[4][r] += g4[r]*a64;
                 }
             }
         }
@@ -822,6 +1298,29 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
         }
         return;
     }
+    if (mmaW)
+    {
+        const int warp = threadIdx.x >> 5;
+        const int lane = threadIdx.x & 31;
+        const int mt = warp & 3;
+        const int nt0 = (warp >> 2)*5;
+        #pragma unroll
+        for (int u = 0; u < 5; ++u)
+        {
+            #pragma unroll
+            for (int c = 0; c < 4; ++c)
+            {
+                const int i = mt*16 + (lane >> 2) + 8*(c >> 1);
+                const int k = (nt0 + u)*8 + 2*(lane & 3) + (c & 1);
+                if (i < m && k < K2)
+                {
+                    R& d = slice[i + idx(k)*m];
+                    d = accumulate ? d + dw[u][c] : dw[u][c];
+                }
+            }
+        }
+        return;
+    }
     #pragma unroll
     for (int r = 0; r < 4; ++r)
     {
@@ -840,7 +1339,7 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
         if (extraColumn)
         {
             R& d = slice[i + idx(64)*m];
-            d = accumulate ? d + dwb[r] : dwb[r];
+            d = accumulate ? d + dw[4][r] : dw[4][r];
         }
     }
 }

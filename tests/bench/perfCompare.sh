@@ -4,7 +4,9 @@
 # so that their timings come from the same card.
 #   .device/perf/base.tar.xz  device-pack of the baseline (build/bin, build/lib)
 #   .device/perf/new.tar.xz   device-pack of this tree (build-gpu/bin, build-gpu/lib)
-# usage: [BASE_ARGS=...] tests/bench/perfCompare.sh "VARIANTS" "BENCH ARGS"   (logs under $OUT)
+# usage: [BASE_ARGS=...] [VARENV=...] tests/bench/perfCompare.sh "VARIANTS" "BENCH ARGS"
+#   (logs under $OUT; each variant v runs with $VARENV=v, VARENV defaulting to
+#   PINN_CUDA_FWD_VARIANT; e.g. VARENV=PINN_CUDA_MMA for the tensor-core modes)
 #------------------------------------------------------------------------------
 set -u
 root="$(cd "${0%/*}/../.." && pwd)"
@@ -12,6 +14,7 @@ out="${OUT:-$root/perfCompare.out}"
 variants="${1:-0}"
 args="${2:---quick --steps 50}"
 baseArgs="${BASE_ARGS:-$args}"
+varEnv="${VARENV:-PINN_CUDA_FWD_VARIANT}"
 mkdir -p "$out" /tmp/rb /tmp/rn
 tar xJf "$root/.device/perf/base.tar.xz" -C /tmp/rb
 tar xJf "$root/.device/perf/new.tar.xz" -C /tmp/rn
@@ -20,12 +23,12 @@ cat "$out/env.txt"
 runNew() { ( . /tmp/rn/env.sh; export LD_LIBRARY_PATH="/tmp/rn/tree/build-gpu/lib:$LD_LIBRARY_PATH" PATH="/tmp/rn/tree/build-gpu/bin:$PATH"; "$@" ); }
 runBase() { ( . /tmp/rb/env.sh; export LD_LIBRARY_PATH="/tmp/rb/tree/build/lib:$LD_LIBRARY_PATH"; "$@" ); }
 for v in $variants; do
-    PINN_CUDA_FWD_VARIANT=$v runNew cudaTests > "$out/tests-v$v.log" 2>&1
+    ( export "$varEnv=$v"; runNew cudaTests ) > "$out/tests-v$v.log" 2>&1
     echo "cudaTests variant $v: rc $? $(grep -E 'PASSED|FAILED' "$out/tests-v$v.log" | tr '\n' ' ')"
 done
 runBase benchTrainStep $baseArgs > "$out/bench-base.log" 2>&1; echo "base bench rc $?"
 for v in $variants; do
-    PINN_CUDA_FWD_VARIANT=$v runNew benchTrainStep $args > "$out/bench-v$v.log" 2>&1; echo "new v$v bench rc $?"
+    ( export "$varEnv=$v"; runNew benchTrainStep $args ) > "$out/bench-v$v.log" 2>&1; echo "new v$v bench rc $?"
 done
 for f in "$out"/bench-*.log; do echo "== $f"; grep -E '^(gpu|cpu)' "$f"; done
 for f in "$out"/bench-*.log; do echo "== $f"; grep -A12 'poisson N=100K chunk=all (eager' "$f" | grep -v ' 0.000 '; done
