@@ -71,6 +71,25 @@ constexpr uint32_t interiorStream = 1;
 constexpr uint32_t boundaryStream = 2;
 
 
+//- Sum per-entry weights (each processor fills its own entries) over the
+//  processors, then make them a running sum; returns the total
+Foam::scalar globalCumulativeSum(Foam::scalarList& w)
+{
+    if (Foam::Pstream::parRun())
+    {
+        Foam::Pstream::listCombineGather(w, Foam::plusEqOp<Foam::scalar>());
+        Foam::Pstream::listCombineScatter(w);
+    }
+    Foam::scalar sum = 0;
+    forAll(w, i)
+    {
+        sum += w[i];
+        w[i] = sum;
+    }
+    return sum;
+}
+
+
 //- Index i with cumulative[i-1] <= u*total < cumulative[i]
 Foam::label pickCumulative(const Foam::scalarList& cumulative, const double u)
 {
@@ -375,17 +394,7 @@ Foam::pinnDomain::pinnDomain(const fvMesh& mesh)
         cumulativeVolume_[globalCell_[celli]] = v;
         localVolume_ += v;
     }
-    if (Pstream::parRun())
-    {
-        Pstream::listCombineGather(cumulativeVolume_, plusEqOp<scalar>());
-        Pstream::listCombineScatter(cumulativeVolume_);
-    }
-    scalar sum = 0;
-    forAll(cumulativeVolume_, i)
-    {
-        sum += cumulativeVolume_[i];
-        cumulativeVolume_[i] = sum;
-    }
+    const scalar sum = globalCumulativeSum(cumulativeVolume_);
 
     if (!(sum > 0))
     {
@@ -626,17 +635,7 @@ void Foam::pinnDomain::sampleBoundary
             faceLocal[j] = facei;
         }
     }
-    if (Pstream::parRun())
-    {
-        Pstream::listCombineGather(cumulativeArea, plusEqOp<scalar>());
-        Pstream::listCombineScatter(cumulativeArea);
-    }
-    scalar sum = 0;
-    forAll(cumulativeArea, j)
-    {
-        sum += cumulativeArea[j];
-        cumulativeArea[j] = sum;
-    }
+    const scalar sum = globalCumulativeSum(cumulativeArea);
 
     samples.setSize(n);
     if (n == 0)

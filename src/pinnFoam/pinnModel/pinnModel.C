@@ -502,7 +502,6 @@ void Foam::pinnModel::checkFinite(const pinn::LossTerms& loss) const
 
 void Foam::pinnModel::evaluateField(volScalarField& T, volScalarField& residual)
 {
-    const label D = domain_.nDim();
     const fvBoundaryMesh& bm = mesh_.boundary();
 
     // One batch: cell centres, then the faces of every non-empty patch
@@ -538,7 +537,6 @@ void Foam::pinnModel::evaluateField(volScalarField& T, volScalarField& residual)
     domain_.networkCoordinates(pts, coords);
     std::vector<double> x(coords.begin(), coords.end()), values, res;
     runner_->evaluate(x, values, res);
-    (void)D;
 
     scalarField& Ti = T.primitiveFieldRef();
     scalarField& Ri = residual.primitiveFieldRef();
