@@ -214,6 +214,17 @@ private:
     //  gradient, 4 weight gradient; 0 = FFMA everywhere. Default 6: the
     //  backward's products (H200: the forward's mma was slower than FFMA)
     int mma_ = 6;
+    //- Layer 0's weight gradient folded into layer 1's backward
+    bool fold0_ = true;
+    //- The last hidden layer, output layer, loss and output backward in one
+    //  kernel (fusedHeadKernel; float, FFMA forward, nW >= 3, two blocks per
+    //  SM, one output by default: see the constructor)
+    bool head_ = false;
+    //- No first-layer kernel: layer 1's forward and backward compute their
+    //  input streams A_1 (and Z_1) from the points (firstLayerTile); needs
+    //  layer 0's weight gradient folded (the input streams A_0 are then
+    //  never read); PINN_CUDA_FIRST=0 turns it off
+    bool first_ = false;
 
     // ---- CUDA objects
     cudaStream_t stream_ = nullptr;
@@ -293,7 +304,8 @@ private:
     void launchForward
     (
         const Real* W, int m, int K, const Real* In, int ldIn, idx M,
-        Real* Zout, Real* Out, int ldOut
+        Real* Zout, Real* Out, int ldOut,
+        const Real* X1 = nullptr, const Real* W0 = nullptr
     );
 
     //- Fused backward through weight layer (fusedBackwardKernel)
@@ -301,15 +313,26 @@ private:
     (
         const Real* W, int m, int n, bool dataGrad, const Real* G, int ldG,
         const Real* A, int ldA, idx M, const Real* Zin, Real* Out, Real* dW,
-        bool accumulate
+        bool accumulate, const Real* X0 = nullptr, Real* dW0 = nullptr,
+        const Real* W0 = nullptr
     );
+
+    //- Whether layer 1's backward takes layer 0's weight gradient along
+    //  (X0, dW0 of launchBackward): the kernel does it in its 3xTF32
+    //  data-gradient epilogue, used for float with mma bit 2 and m2 >= 16
+    //  output rows of layer 1 (PINN_CUDA_FOLD0=0 keeps the separate launch)
+    bool foldLayer0(int m2) const
+    {
+        return fold0_ && sizeof(Real) == 4 && (mma_ & 2) && m2 >= 16 && m2 <= fusedMaxRows;
+    }
 
     //- Forward streams of M points X (device) through parameters P into O_;
     //  lossAcc/step (fused path): zeroed/advanced by the first kernel
     void forward
     (
         const Real* P, const Real* X, idx M,
-        double* lossAcc = nullptr, std::int64_t* step = nullptr
+        double* lossAcc = nullptr, std::int64_t* step = nullptr,
+        const HeadArgs<Real>* head = nullptr
     );
     //- One pass over the training set: loss into loss, gradient slices into
     //  partial_; then Adam (adam != nullptr) or the gradient sum into grad_
@@ -427,6 +450,12 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
         const char* mv = std::getenv("PINN_CUDA_MMA");
         if (mv && *mv) mma_ = std::atoi(mv) & 7;
         if (sizeof(Real) != 4) mma_ = 0;
+        // bit 8: L2 prefetch of the backward's Z values (default on: H200,
+        // poisson 100K -0.007 and -0.017 ms in two calls; PINN_CUDA_ZPF=0 off)
+        const char* zp = std::getenv("PINN_CUDA_ZPF");
+        if (!(zp && *zp && std::atoi(zp) == 0)) mma_ |= 256;
+        const char* f0 = std::getenv("PINN_CUDA_FOLD0");
+        if (f0 && *f0) fold0_ = std::atoi(f0) != 0;
         const void* fwd = nullptr;
         std::size_t fwdSmem = 0;
         if (D_ == 1)
@@ -473,8 +502,40 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
             cudaOccupancyMaxActiveBlocksPerMultiprocessor(&occ, fwd, fusedThreads, fwdSmem)
         );
         fwdBlocksPerSm_ = std::max(occ, 1);
+
+        // Default: one output only (H200: poisson 100K -0.10 ms; with the 3
+        // outputs of cavity the head's epilogue cost more than the kernels
+        // it replaces, +0.03-0.04 ms); PINN_CUDA_HEAD=1 for up to headMaxOut
+        // outputs, =0 off
+        const char* hv = std::getenv("PINN_CUDA_HEAD");
+        const int headSetting = hv && *hv ? std::atoi(hv) : -1;
+        head_ =
+            headSetting != 0 && (nOut_ == 1 || headSetting == 1)
+         && sizeof(Real) == 4 && fwdVariant_ == 0 && !(mma_ & 1)
+         && nW_ >= 3 && nOut_ <= headMaxOut;
+        if (head_)
+        {
+            const void* hk = D_ == 1 ? (const void*)fusedHeadKernel<Real, 1>
+                : D_ == 2 ? (const void*)fusedHeadKernel<Real, 2>
+                : (const void*)fusedHeadKernel<Real, 3>;
+            const std::size_t hs =
+                D_ == 1 ? fusedHeadSmem<Real, 1>(fusedMaxK, fusedMaxRows, nOut_, nTerms_)
+              : D_ == 2 ? fusedHeadSmem<Real, 2>(fusedMaxK, fusedMaxRows, nOut_, nTerms_)
+              : fusedHeadSmem<Real, 3>(fusedMaxK, fusedMaxRows, nOut_, nTerms_);
+            raise(hk, hs);
+            int hocc = 0;
+            PINN_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&hocc, hk, fusedThreads, hs));
+            // one block per SM would halve the layer's parallelism: not worth it
+            head_ = hocc >= 2;
+        }
+        const char* fl = std::getenv("PINN_CUDA_FIRST");
+        first_ =
+            !(fl && *fl && std::atoi(fl) == 0)
+         && fwdVariant_ == 0 && nW_ >= 3 && foldLayer0(sizes_[2]);
     }
-    name_ += fused_ ? (mma_ ? ", fused layers (3xTF32)" : ", fused layers") : ", cuBLAS layers";
+    name_ += fused_ ? ((mma_ & 7) ? ", fused layers (3xTF32)" : ", fused layers") : ", cuBLAS layers";
+    if (head_) name_ += ", fused head";
+    if (first_) name_ += ", first layer on the fly";
 
     try
     {
@@ -881,7 +942,7 @@ template<class Real>
 void CudaBackend<Real>::launchForward
 (
     const Real* W, int m, int K, const Real* In, int ldIn, idx M,
-    Real* Zout, Real* Out, int ldOut
+    Real* Zout, Real* Out, int ldOut, const Real* X1, const Real* W0
 )
 {
     const Activation act = this->problem_.net.activation;
@@ -893,13 +954,13 @@ void CudaBackend<Real>::launchForward
         const std::size_t smem = fusedForwardSmem<Real, DD>(K);                 \
         if (fwdVariant_ == 0)                                                   \
             fusedForwardKernel<Real, DD, 2, 2><<<grid, fusedThreads, smem, stream_>>> \
-                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_);                  \
+                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0);          \
         else if (fwdVariant_ == 1)                                              \
             fusedForwardKernel<Real, DD, 1, 3><<<grid, fusedThreads, smem - tileBytes, stream_>>> \
-                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_);                  \
+                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0);          \
         else                                                                    \
             fusedForwardKernel<Real, DD, 1, 4><<<grid, fusedThreads, smem - tileBytes, stream_>>> \
-                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_);                  \
+                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0);          \
     }
     if (D_ == 1) PINN_FWD_LAUNCH(1)
     else if (D_ == 2) PINN_FWD_LAUNCH(2)
@@ -914,7 +975,7 @@ void CudaBackend<Real>::launchBackward
 (
     const Real* W, int m, int n, bool dataGrad, const Real* G, int ldG,
     const Real* A, int ldA, idx M, const Real* Zin, Real* Out, Real* dW,
-    bool accumulate
+    bool accumulate, const Real* X0, Real* dW0, const Real* W0
 )
 {
     const Activation act = this->problem_.net.activation;
@@ -923,17 +984,17 @@ void CudaBackend<Real>::launchBackward
     if (D_ == 1)
     {
         fusedBackwardKernel<Real, 1><<<grid, fusedThreads, fusedBackwardSmem<Real, 1>(m, n + 1), stream_>>>
-            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_);
+            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_, X0, dW0, W0);
     }
     else if (D_ == 2)
     {
         fusedBackwardKernel<Real, 2><<<grid, fusedThreads, fusedBackwardSmem<Real, 2>(m, n + 1), stream_>>>
-            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_);
+            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_, X0, dW0, W0);
     }
     else
     {
         fusedBackwardKernel<Real, 3><<<grid, fusedThreads, fusedBackwardSmem<Real, 3>(m, n + 1), stream_>>>
-            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_);
+            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_, X0, dW0, W0);
     }
     PINN_CUDA_CHECK_LAUNCH();
 }
@@ -942,12 +1003,24 @@ void CudaBackend<Real>::launchBackward
 template<class Real>
 void CudaBackend<Real>::forward
 (
-    const Real* P, const Real* X, idx M, double* lossAcc, std::int64_t* step
+    const Real* P, const Real* X, idx M, double* lossAcc, std::int64_t* step,
+    const HeadArgs<Real>* head
 )
 {
     const idx C = idx(S_)*M;
     const Activation act = this->problem_.net.activation;
-    if (fused_)
+    if (first_)
+    {
+        // no first-layer kernel (layer 1 computes its input from the
+        // points): the pass's start (loss zeroed, step advanced) on its own
+        if (lossAcc)
+        {
+            beginPassKernel<<<1, 32, 0, stream_>>>(lossAcc, nTerms_, step);
+            PINN_CUDA_CHECK_LAUNCH();
+        }
+        mark(phaseFusedFwd);
+    }
+    else if (fused_)
     {
         // first layer from the points directly (input streams written too)
         const int m = sizes_[1];
@@ -968,12 +1041,34 @@ void CudaBackend<Real>::forward
     for (int l = fused_ ? 1 : 0; l < nW_; ++l)
     {
         const bool last = l == nW_ - 1;
+        // layer 1 without the first-layer kernel: input from the points
+        const Real* X1 = first_ && l == 1 ? X : nullptr;
+        const Real* W0 = first_ && l == 1 ? P + wOff_[0] : nullptr;
+        if (head && l == nW_ - 2)
+        {
+            // last hidden layer + output layer + loss + their backward:
+            // dL/dZ_{l+1} into G_[0]; nothing left for the output layer
+            const int m = sizes_[l + 1];
+            const int K = sizes_[l] + 1;
+            const idx tiles = (M + fusedPoints - 1)/fusedPoints;
+            const int grid = int(std::max<idx>(1, std::min<idx>(tiles, nSlices_)));
+            const std::size_t smem =
+                D_ == 1 ? fusedHeadSmem<Real, 1>(K, m, nOut_, nTerms_)
+              : D_ == 2 ? fusedHeadSmem<Real, 2>(K, m, nOut_, nTerms_)
+              : fusedHeadSmem<Real, 3>(K, m, nOut_, nTerms_);
+            if (D_ == 1) fusedHeadKernel<Real, 1><<<grid, fusedThreads, smem, stream_>>>(act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);
+            else if (D_ == 2) fusedHeadKernel<Real, 2><<<grid, fusedThreads, smem, stream_>>>(act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);
+            else fusedHeadKernel<Real, 3><<<grid, fusedThreads, smem, stream_>>>(act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);
+            PINN_CUDA_CHECK_LAUNCH();
+            mark(phaseFusedFwd);
+            break;
+        }
         if (fused_ && !last)
         {
             launchForward
             (
                 P + wOff_[l], sizes_[l + 1], sizes_[l] + 1,
-                A_[l], ld_[l], M, Z_[l + 1], A_[l + 1], ld_[l + 1]
+                A_[l], ld_[l], M, Z_[l + 1], A_[l + 1], ld_[l + 1], X1, W0
             );
             mark(phaseFusedFwd);
             continue;
@@ -1038,6 +1133,55 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
         const idx M = std::min(mCap_, nTot - start);
         const int C = int(idx(S_)*M);
         const bool first = start == 0;
+        if (head_)
+        {
+            // forward, loss and the backward through the output layer in
+            // the head kernel; the backward goes on from layer nW-2
+            HeadArgs<Real> h;
+            h.Wo = P + wOff_[nW_ - 1];
+            h.pde = pde;
+            h.start = start;
+            h.nInterior = nI_;
+            h.X = X_;
+            h.wI = wI_;
+            h.bnd = bnd_;
+            h.nGroups = nGroups_;
+            h.lossAcc = loss;
+            h.dWo = partial_ + wOff_[nW_ - 1];
+            h.sliceStride = nParams_;
+            h.accumulate = !first;
+            forward
+            (
+                P, X_ + start*D_, M,
+                fusedStart && first ? loss : nullptr,
+                fusedStart && first && adam ? step_ : nullptr,
+                &h
+            );
+            mark(phaseLoss);
+            const Real* g = G_[0];
+            int ldg = ld_[nW_ - 1];
+            int ping = 1;
+            for (int l = nW_ - 2; l >= 0; --l)
+            {
+                const bool dataGrad = l > 0;
+                const bool fold0 = l == 1 && foldLayer0(sizes_[2]);
+                Real* gOut = dataGrad ? G_[ping] : nullptr;
+                launchBackward
+                (
+                    P + wOff_[l], sizes_[l + 1], sizes_[l], dataGrad, g, ldg,
+                    A_[l], ld_[l], M, dataGrad ? Z_[l] : nullptr, gOut,
+                    partial_ + wOff_[l], !first,
+                    fold0 ? X_ + start*D_ : nullptr, fold0 ? partial_ + wOff_[0] : nullptr,
+                    fold0 && first_ ? P + wOff_[0] : nullptr
+                );
+                mark(phaseFusedBwd);
+                if (fold0) break;
+                g = gOut;
+                ldg = ld_[l];
+                ping ^= 1;
+            }
+            continue;
+        }
         forward
         (
             P, X_ + start*D_, M,
@@ -1048,9 +1192,12 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
         // Residuals, loss, dL/dO (into G_[1]: free until layer nW-2's backward)
         Real* GO = G_[1];
         const std::size_t shm = std::max(nTerms_, 1)*sizeof(double);
-        if (D_ == 1) lossKernel<Real, 1><<<gridFor(M), blockSize, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
-        else if (D_ == 2) lossKernel<Real, 2><<<gridFor(M), blockSize, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
-        else lossKernel<Real, 3><<<gridFor(M), blockSize, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+        // one thread per point, small blocks: many blocks even at 10K points
+        const int lossBlock = 64;
+        const unsigned lossGrid = unsigned((M + lossBlock - 1)/lossBlock);
+        if (D_ == 1) lossKernel<Real, 1><<<lossGrid, lossBlock, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+        else if (D_ == 2) lossKernel<Real, 2><<<lossGrid, lossBlock, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+        else lossKernel<Real, 3><<<lossGrid, lossBlock, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
         PINN_CUDA_CHECK_LAUNCH();
         mark(phaseLoss);
 
@@ -1063,14 +1210,20 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
             for (int l = nW_ - 1; l >= 0; --l)
             {
                 const bool dataGrad = l > 0;
+                // layer 0's weight gradient folded into layer 1's backward
+                // (its 3xTF32 data-gradient epilogue; the kernel's condition)
+                const bool fold0 = l == 1 && foldLayer0(sizes_[2]);
                 Real* gOut = dataGrad ? G_[ping] : nullptr;
                 launchBackward
                 (
                     P + wOff_[l], sizes_[l + 1], sizes_[l], dataGrad, g, ldg,
                     A_[l], ld_[l], M, dataGrad ? Z_[l] : nullptr, gOut,
-                    partial_ + wOff_[l], !first
+                    partial_ + wOff_[l], !first,
+                    fold0 ? X_ + start*D_ : nullptr, fold0 ? partial_ + wOff_[0] : nullptr,
+                    fold0 && first_ ? P + wOff_[0] : nullptr
                 );
                 mark(phaseFusedBwd);
+                if (fold0) break;
                 g = gOut;
                 ldg = ld_[l];
                 ping ^= 1;
@@ -1137,13 +1290,14 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
         }
     }
 
-    const int grid = gridFor(nParams_);
+    const dim3 sliceBlock(sliceParams, sliceGroups);
+    const unsigned sliceGrid = unsigned((nParams_ + sliceParams - 1)/sliceParams);
 #ifdef PINN_WITH_NCCL
     if (ncclOn_)
     {
         // Sum the slices, then the ranks (NCCL gives every rank the same
         // sums), then Adam on the global gradient
-        reducePartialsKernel<Real><<<grid, blockSize, 0, stream_>>>
+        reducePartialsKernel<Real><<<sliceGrid, sliceBlock, 0, stream_>>>
         (
             partial_, nPartial, nParams_, grad_
         );
@@ -1155,7 +1309,7 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
         PINN_NCCL_CHECK(ncclGroupEnd());
         if (adam)
         {
-            adamKernel<Real><<<grid, blockSize, 0, stream_>>>
+            adamKernel<Real><<<sliceGrid, sliceBlock, 0, stream_>>>
             (
                 params_, m_, v_, grad_, 1, nParams_, step_, *adam
             );
@@ -1167,14 +1321,14 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
 #endif
     if (adam)
     {
-        adamKernel<Real><<<grid, blockSize, 0, stream_>>>
+        adamKernel<Real><<<sliceGrid, sliceBlock, 0, stream_>>>
         (
             params_, m_, v_, partial_, nPartial, nParams_, step_, *adam
         );
     }
     else
     {
-        reducePartialsKernel<Real><<<grid, blockSize, 0, stream_>>>
+        reducePartialsKernel<Real><<<sliceGrid, sliceBlock, 0, stream_>>>
         (
             partial_, nPartial, nParams_, grad_
         );

@@ -190,10 +190,12 @@ constexpr std::size_t fusedForwardSmem(int K)
 template<class R, int D>
 constexpr std::size_t fusedBackwardSmem(int K, int K2)
 {
+    // + the per-warp sums of a folded layer 0 (4 x 64 x (D + 1))
     return
     (
         std::size_t(weightElems(K))
       + std::size_t((D + 2)*fusedPoints)*(tileStride(K) + tileStride(K2))
+      + std::size_t(4*fusedMaxRows*(D + 1))
     )*sizeof(R);
 }
 
@@ -408,6 +410,10 @@ __device__ inline void loadTileAsync
 }
 
 //- acc[r][s][t] = sum_k Ws[k][j0 + r] Xs[col(s, pl0 + t)][k]
+//  Rows in groups of four: one 16-byte shared load per column and group
+//  (the tile's columns are 16-byte aligned, their stride a multiple of 4),
+//  then the K % 4 last rows one by one (the padding rows of a column may
+//  hold anything and are never read)
 template<class R, int S>
 __device__ inline void tileProduct
 (
@@ -425,8 +431,36 @@ __device__ inline void tileProduct
             for (int t = 0; t < fusedTP; ++t) acc[r][s][t] = R(0);
         }
     }
-    #pragma unroll 4
-    for (int k = 0; k < K; ++k)
+    const R* xb = Xs + pl0*kS;
+    const int K4 = sizeof(R) == 4 ? (K & ~3) : 0;   // double: the registers of x would spill
+    #pragma unroll 1
+    for (int k = 0; k < K4; k += 4)
+    {
+        R x[S][fusedTP][4];
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            #pragma unroll
+            for (int t = 0; t < fusedTP; ++t) load4(xb + (s*fusedPoints + t)*kS + k, x[s][t]);
+        }
+        #pragma unroll
+        for (int kk = 0; kk < 4; ++kk)
+        {
+            R w[fusedTR];
+            load4(Ws + (k + kk)*fusedMaxRows + j0, w);
+            #pragma unroll
+            for (int s = 0; s < S; ++s)
+            {
+                #pragma unroll
+                for (int t = 0; t < fusedTP; ++t)
+                {
+                    #pragma unroll
+                    for (int r = 0; r < fusedTR; ++r) acc[r][s][t] += w[r]*x[s][t][kk];
+                }
+            }
+        }
+    }
+    for (int k = K4; k < K; ++k)
     {
         R w[fusedTR];
         load4(Ws + k*fusedMaxRows + j0, w);
@@ -436,11 +470,79 @@ __device__ inline void tileProduct
             #pragma unroll
             for (int t = 0; t < fusedTP; ++t)
             {
-                const R xv = Xs[(s*fusedPoints + pl0 + t)*kS + k];
+                const R xv = xb[(s*fusedPoints + t)*kS + k];
                 #pragma unroll
                 for (int r = 0; r < fusedTR; ++r) acc[r][s][t] += w[r]*xv;
             }
         }
+    }
+}
+
+//- The first layer's pre-activation streams of unit j at a point x:
+//  [W0 b0] is n x (D + 1) (ld n), the input streams [x; 1], e_i and 0, so
+//  z = W0 x + b0 (value), column i of W0 (gradient i), 0 (Laplacian)
+template<class R, int D>
+__device__ inline void firstLayerZ(const R* __restrict__ W0, int n, int j, const R* x, R* z)
+{
+    R v = W0[j + idx(D)*n];
+    #pragma unroll
+    for (int i = 0; i < D; ++i)
+    {
+        const R w = W0[j + idx(i)*n];
+        v += w*x[i];
+        z[1 + i] = w;
+    }
+    z[0] = v;
+    z[D + 1] = R(0);
+}
+
+//- The input tile of layer 1 (the first layer's output streams A_1: n
+//  units and the constant row n) computed from the points instead of read
+//  from memory: Xs[c*kSm + j], c = s*32 + pl. Thread t takes unit t % 64
+//  (its weights loaded once) at points t/64 + 4q, q < 8: consecutive shared
+//  addresses across a warp, independent points for the pipeline. Points
+//  p >= M get finite values (from x = 0) that meet only zero gradient
+//  columns or are never stored. n <= 64.
+template<class R, int D>
+__device__ inline void firstLayerTile
+(
+    Activation act, const R* __restrict__ X, const R* __restrict__ W0, int n,
+    idx M, idx p0, R* Xs
+)
+{
+    constexpr int S = D + 2;
+    constexpr int groups = fusedThreads/fusedMaxRows;      // 4
+    const int kSm = tileStride(n + 1);
+    const int j = threadIdx.x % fusedMaxRows;
+    const int g = threadIdx.x/fusedMaxRows;
+    if (j < n)
+    {
+        R w[D + 1];
+        #pragma unroll
+        for (int i = 0; i <= D; ++i) w[i] = W0[j + idx(i)*n];
+        #pragma unroll 4
+        for (int pl = g; pl < fusedPoints; pl += groups)
+        {
+            const idx p = p0 + pl;
+            R z[S], a[S];
+            R v = w[D];
+            #pragma unroll
+            for (int i = 0; i < D; ++i)
+            {
+                v += w[i]*(p < M ? X[p*D + i] : R(0));
+                z[1 + i] = w[i];
+            }
+            z[0] = v;
+            z[D + 1] = R(0);
+            streamForward<R, D>(act, z, a, 1);
+            #pragma unroll
+            for (int s = 0; s < S; ++s) Xs[(s*fusedPoints + pl)*kSm + j] = a[s];
+        }
+    }
+    if (threadIdx.x < fusedPoints)
+    {
+        #pragma unroll
+        for (int s = 0; s < S; ++s) Xs[(s*fusedPoints + threadIdx.x)*kSm + n] = s == 0 ? R(1) : R(0);
     }
 }
 
@@ -458,8 +560,18 @@ __device__ inline void tileProduct
 
 __device__ inline void splitTf32(float x, unsigned& hi, unsigned& lo)
 {
+#ifdef PINN_SPLIT_ROUNDED
     hi = (__float_as_uint(x) + 0x1000u) & 0xffffe000u;
     lo = __float_as_uint(x - __uint_as_float(hi)) & 0xffffe000u;
+#else
+    // hi = x truncated to tf32 (1 op), lo = x - hi exactly (1 op); lo is
+    // not masked: the tensor core reads a tf32 operand's upper 19 bits
+    // only, i.e. truncates it itself. Error of the product: |lo| < 2^-10 |x|,
+    // truncated to 2^-10 of that: ~2^-20 relative (the rounded split: 2^-21)
+    // for half the instructions of the split
+    hi = __float_as_uint(x) & 0xffffe000u;
+    lo = __float_as_uint(x - __uint_as_float(hi));
+#endif
 }
 
 __device__ inline void mmaTf32(float (&c)[4], const unsigned (&a)[4], unsigned b0, unsigned b1)
@@ -702,7 +814,8 @@ template<int D>
 __device__ inline void backwardDataTileMma
 (
     Activation act, const float* Wf, const float* Gs, int K, int n, idx M, idx p0,
-    const float* __restrict__ Zin, float* __restrict__ Out, int ldA
+    const float* __restrict__ Zin, float* __restrict__ Out, int ldA,
+    const float* __restrict__ X0, float* foldS, const float* __restrict__ W0
 )
 {
     constexpr int S = D + 2;
@@ -723,10 +836,106 @@ __device__ inline void backwardDataTileMma
     }
     const int b = g & 3;
     const idx p = p0 + pb + 2*t + (b & 1);
+    // Folded layer 0 (foldS != nullptr): this is layer 1's backward, whose
+    // dL/dZ_1 is consumed here instead of being stored: layer 0's input
+    // streams are [x; 1] (value) and e_i (gradient i), so its weight
+    // gradient is dW0[j][i] = sum_p g_0(j, p) x_i(p) + g_{1+i}(j, p) and
+    // db0[j] = sum_p g_0(j, p). A thread's (unit, point) terms are summed
+    // over the 8 points of its warp by shuffles, then written per warp
+    // (foldS[((w % 4)*64 + j)*(D + 1) + i]); the kernel sums the 4 warps
+    // of a unit in a fixed order after the tile (deterministic)
+    float xp[D];
+    #pragma unroll
+    for (int i = 0; i < D; ++i) xp[i] = foldS && p < M ? X0[p*D + i] : 0.f;
     #pragma unroll
     for (int mt = 0; mt < 2; ++mt)
     {
         const int j0 = (mt0 + mt)*16 + 8*(b >> 1) + 4*(g >> 2);
+        if (foldS)
+        {
+            float f[4][D + 1];
+            #pragma unroll
+            for (int r = 0; r < 4; ++r)
+            {
+                #pragma unroll
+                for (int i = 0; i <= D; ++i) f[r][i] = 0.f;
+            }
+            if (j0 < n && p < M)
+            {
+                float z[S][4];
+                if (W0)
+                {
+                    // layer 1: Z_1 from the point and the first layer
+                    #pragma unroll
+                    for (int r = 0; r < 4; ++r)
+                    {
+                        float zr[S];
+                        firstLayerZ<float, D>(W0, n, j0 + r < n ? j0 + r : 0, xp, zr);
+                        #pragma unroll
+                        for (int s = 0; s < S; ++s) z[s][r] = zr[s];
+                    }
+                }
+                else
+                {
+                    #pragma unroll
+                    for (int s = 0; s < S; ++s)
+                    {
+                        const idx col = (s*M + p)*ldA + j0;
+                        if (j0 + 4 <= n)
+                        {
+                            gload4(Zin + col, z[s]);
+                        }
+                        else
+                        {
+                            #pragma unroll
+                            for (int r = 0; r < 4; ++r) z[s][r] = j0 + r < n ? Zin[col + r] : 0.f;
+                        }
+                    }
+                }
+                #pragma unroll
+                for (int r = 0; r < 4; ++r)
+                {
+                    float zr[S], gr[S];
+                    #pragma unroll
+                    for (int s = 0; s < S; ++s)
+                    {
+                        zr[s] = z[s][r];
+                        gr[s] = acc[mt][s][r];
+                    }
+                    streamBackward<float, D>(act, zr, gr, 1);
+                    if (j0 + r < n)
+                    {
+                        #pragma unroll
+                        for (int i = 0; i < D; ++i) f[r][i] = gr[0]*xp[i] + gr[1 + i];
+                        f[r][D] = gr[0];
+                    }
+                }
+            }
+            // over the 8 points of the unit quad: lanes ^1, ^2 (t), ^4 (b % 2)
+            #pragma unroll
+            for (int r = 0; r < 4; ++r)
+            {
+                #pragma unroll
+                for (int i = 0; i <= D; ++i)
+                {
+                    float v = f[r][i];
+                    v += __shfl_xor_sync(0xffffffffu, v, 1);
+                    v += __shfl_xor_sync(0xffffffffu, v, 2);
+                    v += __shfl_xor_sync(0xffffffffu, v, 4);
+                    f[r][i] = v;
+                }
+            }
+            if ((lane & 7) == 0)
+            {
+                #pragma unroll
+                for (int r = 0; r < 4; ++r)
+                {
+                    #pragma unroll
+                    for (int i = 0; i <= D; ++i) foldS[((warp & 3)*64 + j0 + r)*(D + 1) + i] = f[r][i];
+                }
+            }
+            continue;
+        }
         if (j0 >= n || p >= M) continue;
         const bool full = j0 + 4 <= n;
         float z[S][4];
@@ -950,7 +1159,8 @@ __global__ void __launch_bounds__(fusedThreads, MinBlocks) fusedForwardKernel
 (
     Activation act, const R* __restrict__ W, int m, int K,
     const R* __restrict__ In, int ldIn, idx M,
-    R* __restrict__ Zout, R* __restrict__ Out, int ldOut, int mma
+    R* __restrict__ Zout, R* __restrict__ Out, int ldOut, int mma,
+    const R* __restrict__ X1, const R* __restrict__ W0
 )
 {
     constexpr int S = D + 2;
@@ -958,40 +1168,54 @@ __global__ void __launch_bounds__(fusedThreads, MinBlocks) fusedForwardKernel
     const bool useMma = std::is_same<R, float>::value && (mma & 1) && K >= 16;
     extern __shared__ __align__(16) unsigned char fusedSmem[];
     R* Ws = reinterpret_cast<R*>(fusedSmem);
-    R* Xs[2];
-    Xs[0] = Ws + weightElems(K);
-    Xs[1] = NBuf == 2 ? Xs[0] + S*fusedPoints*tileStride(K) : Xs[0];
+    // The two tile buffers by arithmetic, not through an array: a pointer
+    // read back from (local) memory is generic, and every tile load of the
+    // product then went out as a generic LD with 64-bit address arithmetic
+    // instead of an LDS (seen in the PTX)
+    R* const Xs0 = Ws + weightElems(K);
+    const int tileElems = NBuf == 2 ? S*fusedPoints*tileStride(K) : 0;
     const idx nTiles = (M + fusedPoints - 1)/fusedPoints;
     idx tile = blockIdx.x;
-    if (NBuf == 1)
+    if (NBuf == 1 && !X1)
     {
         if (useMma) loadWeightsFrag<R, false>(W, m, m, K, Ws);
         else loadWeights<R, false>(W, m, m, K, Ws);
         for (; tile < nTiles; tile += gridDim.x)
         {
-            loadTileAsync<R, S>(In, ldIn, K, M, tile*fusedPoints, Xs[0]);
+            loadTileAsync<R, S>(In, ldIn, K, M, tile*fusedPoints, Xs0);
             cpAsyncCommit();
             cpAsyncWait<0>();
             __syncthreads();
-            forwardTile<R, D>(useMma, act, Ws, Xs[0], m, K, M, tile*fusedPoints, Zout, Out, ldOut);
+            forwardTile<R, D>(useMma, act, Ws, Xs0, m, K, M, tile*fusedPoints, Zout, Out, ldOut);
             __syncthreads();
         }
         return;
     }
-    // the next tile streams into the other buffer while this one computes
-    if (tile < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, tile*fusedPoints, Xs[0]);
+    // the next tile streams into the other buffer while this one computes;
+    // X1 (layer 1): the tile is computed from the points (firstLayerTile)
+    if (!X1 && tile < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, tile*fusedPoints, Xs0);
     cpAsyncCommit();
     if (useMma) loadWeightsFrag<R, false>(W, m, m, K, Ws);
     else loadWeights<R, false>(W, m, m, K, Ws);
     for (int i = 0; tile < nTiles; tile += gridDim.x, ++i)
     {
-        const idx next = tile + gridDim.x;
-        if (next < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, next*fusedPoints, Xs[(i + 1) & 1]);
-        cpAsyncCommit();
-        cpAsyncWait<1>();
+        R* xs = Xs0;
+        if (X1)
+        {
+            __syncthreads();
+            firstLayerTile<R, D>(act, X1, W0, K - 1, M, tile*fusedPoints, Xs0);
+        }
+        else
+        {
+            const idx next = tile + gridDim.x;
+            if (next < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, next*fusedPoints, Xs0 + ((i + 1) & 1)*tileElems);
+            cpAsyncCommit();
+            cpAsyncWait<1>();
+            xs = Xs0 + (i & 1)*tileElems;
+        }
         __syncthreads();
-        forwardTile<R, D>(useMma, act, Ws, Xs[i & 1], m, K, M, tile*fusedPoints, Zout, Out, ldOut);
-        __syncthreads();
+        forwardTile<R, D>(useMma, act, Ws, xs, m, K, M, tile*fusedPoints, Zout, Out, ldOut);
+        if (!X1) __syncthreads();
     }
     cpAsyncWait<0>();
 }
@@ -1106,7 +1330,8 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
     Activation act, const R* __restrict__ W, int m, int n, bool dataGrad,
     const R* __restrict__ G, int ldG, const R* __restrict__ A, int ldA, idx M,
     const R* __restrict__ Zin, R* __restrict__ Out,
-    R* __restrict__ dW, idx sliceStride, bool accumulate, int mma
+    R* __restrict__ dW, idx sliceStride, bool accumulate, int mma,
+    const R* __restrict__ X0, R* __restrict__ dW0, const R* __restrict__ W0
 )
 {
     constexpr int S = D + 2;
@@ -1123,6 +1348,12 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
     R* Ws = reinterpret_cast<R*>(fusedSmem);
     R* Gs = Ws + weightElems(K);
     R* As = Gs + cols*kS;
+    // Layer 0's weight gradient folded into layer 1's backward (dW0 given;
+    // 3xTF32 data gradient only, which the host checks): per-warp sums in
+    // foldS, one unit x input column per thread in fold0 (fixed order)
+    const bool fold = dW0 != nullptr && dataGrad && mmaData && n <= fusedMaxRows;
+    R* foldS = As + cols*kS2;
+    R fold0 = R(0);
     if (dataGrad)
     {
         if (mmaData) loadWeightsFrag<R, true>(W, m, n, K, Ws);
@@ -1164,11 +1395,38 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
         const idx p0 = tile*fusedPoints;
         __syncthreads();
         // both tiles in flight at once (asynchronous copies where aligned)
+        // (W0 given: layer 1, whose input streams A_1 and Z_1 come from the
+        // points, firstLayerTile / firstLayerZ, instead of from memory)
         if (ldG % 4 == 0) loadTileAsync<R, S>(G, ldG, K, M, p0, Gs);
-        if (ldA % 4 == 0) loadTileAsync<R, S>(A, ldA, K2, M, p0, As);
+        if (ldA % 4 == 0 && !W0) loadTileAsync<R, S>(A, ldA, K2, M, p0, As);
         cpAsyncCommit();
+        if (W0) firstLayerTile<R, D>(act, X0, W0, n, M, p0, As);
+        // (mma bit 8) the Z values that the data-gradient epilogue will
+        // read, prefetched into L2 now: they then arrive after the product
+        // from L2 instead of from DRAM (no registers held meanwhile)
+        if (dataGrad && mmaData && (mma & 256) && !W0)
+        {
+            const int warp = threadIdx.x >> 5;
+            const int lane = threadIdx.x & 31;
+            const int g = lane >> 2;
+            const idx p = p0 + (warp & 3)*8 + 2*(lane & 3) + ((g & 3) & 1);
+            if (p < M)
+            {
+                #pragma unroll
+                for (int mt = 0; mt < 2; ++mt)
+                {
+                    const int j0 = ((warp >> 2)*2 + mt)*16 + 8*((g & 3) >> 1) + 4*(g >> 2);
+                    if (j0 >= n) continue;
+                    #pragma unroll
+                    for (int s = 0; s < S; ++s)
+                    {
+                        asm volatile("prefetch.global.L2 [%0];" :: "l"(Zin + (s*M + p)*ldA + j0));
+                    }
+                }
+            }
+        }
         if (ldG % 4 != 0) loadTile<R, S>(G, ldG, K, M, p0, Gs);
-        if (ldA % 4 != 0) loadTile<R, S>(A, ldA, K2, M, p0, As);
+        if (ldA % 4 != 0 && !W0) loadTile<R, S>(A, ldA, K2, M, p0, As);
         cpAsyncWait<0>();
         __syncthreads();
 
@@ -1177,10 +1435,19 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
         {
             if (dataGrad && mmaData)
             {
-                backwardDataTileMma<D>(act, Ws, Gs, K, n, M, p0, Zin, Out, ldA);
+                backwardDataTileMma<D>(act, Ws, Gs, K, n, M, p0, Zin, Out, ldA, X0, fold ? foldS : nullptr, W0);
                 dataDone = true;
             }
             if (mmaW) weightGradTileMma<S>(Gs, As, K, K2, dw);
+            if (fold)
+            {
+                __syncthreads();
+                if (int(threadIdx.x) < fusedMaxRows*(D + 1))
+                {
+                    #pragma unroll
+                    for (int pg = 0; pg < 4; ++pg) fold0 += foldS[pg*fusedMaxRows*(D + 1) + threadIdx.x];
+                }
+            }
         }
         if (dataGrad && !dataDone)
         {
@@ -1268,6 +1535,16 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
 
     // this block's slice: added to (later chunks) or overwritten (first chunk)
     R* slice = dW + idx(blockIdx.x)*sliceStride;
+    if (fold && int(threadIdx.x) < fusedMaxRows*(D + 1))
+    {
+        const int j = threadIdx.x/(D + 1);
+        const int i = threadIdx.x - j*(D + 1);
+        if (j < n)
+        {
+            R& d = dW0[idx(blockIdx.x)*sliceStride + j + idx(i)*n];
+            d = accumulate ? d + fold0 : fold0;
+        }
+    }
     if (narrow)
     {
         // partitions' partial sums through shared memory, summed in a
@@ -1353,6 +1630,56 @@ __device__ inline R warpSum(R v)
     return v;
 }
 
+//- Residual, loss terms and dL/do of training point gp (interior points
+//  first, then boundary points): o and ob hold its output streams
+//  o[s*nOut + k]; the interior terms go to eqLoss (per thread; nullptr:
+//  to sAcc too), the boundary terms to the block's sAcc (shared, double)
+template<class R, int D>
+__device__ inline void pointLoss
+(
+    const PdeSpec& pde, idx gp, const R* o, idx nInterior,
+    const R* __restrict__ X, const R* __restrict__ wI,
+    const BoundaryView<R>& bnd, R* eqLoss, double* sAcc, R* ob
+)
+{
+    const int nOut = pde.nOut;
+    const int nEq = pde.nEq;
+    const R* x = X + gp*D;
+    if (gp < nInterior)
+    {
+        R r[maxEquations];
+        R rbar[maxEquations];
+        pdeResidual<R>(pde, x, o, nOut, r);
+        const R w = wI[gp];
+        for (int e = 0; e < nEq; ++e)
+        {
+            if (eqLoss) eqLoss[e] += w*r[e]*r[e];
+            else atomicAdd(&sAcc[e], double(w*r[e]*r[e]));
+            rbar[e] = R(2)*w*r[e];
+        }
+        pdeResidualVjp<R>(pde, x, o, nOut, rbar, ob);
+    }
+    else
+    {
+        const idx b = gp - nInterior;
+        for (idx q = bnd.ptr[b]; q < bnd.ptr[b + 1]; ++q)
+        {
+            const int c = bnd.component[q];
+            const R* nq = bnd.normal + q*D;
+            const R r = bcResidual<R>
+            (
+                D, o, nOut, c, nq, bnd.alpha[q], bnd.beta[q], bnd.g[q]
+            );
+            const R w = bnd.w[q];
+            atomicAdd(&sAcc[nEq + bnd.group[q]], double(w*r*r));
+            bcResidualVjp<R>
+            (
+                D, nOut, c, nq, bnd.alpha[q], bnd.beta[q], R(2)*w*r, ob
+            );
+        }
+    }
+}
+
 //- Residuals, loss terms and dL/dO of the points [start, start + M) of the
 //  training set (interior points first, then boundary points), one thread
 //  per point. O and GO: nOut x S*M (ld nOut). Loss terms (nEq per-equation
@@ -1382,7 +1709,6 @@ __global__ void __launch_bounds__(blockSize) lossKernel
     const idx p = idx(blockIdx.x)*blockDim.x + threadIdx.x;
     if (p < M)
     {
-        const idx gp = start + p;
         R o[S*maxOutputs];
         R ob[S*maxOutputs];
         for (int s = 0; s < S; ++s)
@@ -1393,39 +1719,7 @@ __global__ void __launch_bounds__(blockSize) lossKernel
                 ob[s*nOut + k] = R(0);
             }
         }
-        const R* x = X + gp*D;
-        if (gp < nInterior)
-        {
-            R r[maxEquations];
-            R rbar[maxEquations];
-            pdeResidual<R>(pde, x, o, nOut, r);
-            const R w = wI[gp];
-            for (int e = 0; e < nEq; ++e)
-            {
-                eqLoss[e] = w*r[e]*r[e];
-                rbar[e] = R(2)*w*r[e];
-            }
-            pdeResidualVjp<R>(pde, x, o, nOut, rbar, ob);
-        }
-        else
-        {
-            const idx b = gp - nInterior;
-            for (idx q = bnd.ptr[b]; q < bnd.ptr[b + 1]; ++q)
-            {
-                const int c = bnd.component[q];
-                const R* nq = bnd.normal + q*D;
-                const R r = bcResidual<R>
-                (
-                    D, o, nOut, c, nq, bnd.alpha[q], bnd.beta[q], bnd.g[q]
-                );
-                const R w = bnd.w[q];
-                atomicAdd(&sAcc[nEq + bnd.group[q]], double(w*r*r));
-                bcResidualVjp<R>
-                (
-                    D, nOut, c, nq, bnd.alpha[q], bnd.beta[q], R(2)*w*r, ob
-                );
-            }
-        }
+        pointLoss<R, D>(pde, start + p, o, nInterior, X, wI, bnd, eqLoss, sAcc, ob);
         for (int s = 0; s < S; ++s)
         {
             for (int k = 0; k < nOut; ++k)
@@ -1445,6 +1739,305 @@ __global__ void __launch_bounds__(blockSize) lossKernel
     for (int t = threadIdx.x; t < nTerms; t += blockDim.x)
     {
         atomicAdd(&lossAcc[t], sAcc[t]);
+    }
+}
+
+// * * * * * * * * * * * * * * * The fused head  * * * * * * * * * * * * * //
+//
+// The last hidden layer's forward, the output layer, the residuals and loss,
+// and the backward through the output layer and that hidden layer's stream
+// recurrence, in one kernel. Per point the outputs o = [W_o b_o] [a; 1] are
+// summed over the 16 threads that share the point (4 units each), the loss
+// and dL/do come from the same pointLoss as lossKernel's, and then each
+// thread has what it needs for its units: dL/da_j = sum_k W_o[k][j] dL/do_k
+// and dL/dz = streamBackward(z, dL/da), which is stored as the G of the
+// next backward kernel. The layer's Z and A, the output streams and the
+// output layer's kernels are then never needed. The output layer's weight
+// gradient is summed per thread (shared memory, own slots) over the block's
+// tiles and reduced in a fixed order at the end into the block's slice.
+
+constexpr int headMaxOut = 4;
+
+template<class R>
+struct HeadArgs
+{
+    const R* Wo = nullptr;      // [W b] of the output layer, nOut x (m + 1)
+    PdeSpec pde;
+    idx start = 0;              // first training point of this chunk
+    idx nInterior = 0;
+    const R* X = nullptr;
+    const R* wI = nullptr;
+    BoundaryView<R> bnd;
+    int nGroups = 0;
+    double* lossAcc = nullptr;
+    R* dWo = nullptr;           // the output layer's gradient slices
+    idx sliceStride = 0;
+    bool accumulate = false;
+};
+
+//- Shared memory of fusedHeadKernel: the forward kernel's (weights, two
+//  tiles), the loss terms (double), the output weights and 5 nOut
+//  accumulators per thread
+template<class R, int D>
+constexpr std::size_t fusedHeadSmem(int K, int m, int nOut, int nTerms)
+{
+    return fusedForwardSmem<R, D>(K)
+      + std::size_t((nTerms + 1)/2*2)*sizeof(double)
+      + std::size_t(roundUp4(nOut*(m + 1)) + fusedThreads*5*nOut)*sizeof(R);
+}
+
+//- pointLoss for the head, out of line: it runs on 2 of 16 threads, and
+//  inlined twice (per point of a thread) it would crowd the tile product
+template<class R, int D>
+__device__ __noinline__ void headPointLoss
+(
+    const HeadArgs<R>& h, idx gp, const R* o, double* sAcc, R* ob
+)
+{
+    pointLoss<R, D>(h.pde, gp, o, h.nInterior, h.X, h.wI, h.bnd, nullptr, sAcc, ob);
+}
+
+template<class R, int D>
+__device__ inline void fusedHeadTile
+(
+    Activation act, const R* Ws, const R* Xs, int m, int K, idx M, idx p0,
+    R* __restrict__ Gout, int ldOut, const HeadArgs<R>& h, const R* WoS,
+    R* myAcc, double* sAcc
+)
+{
+    constexpr int S = D + 2;
+    const int nOut = h.pde.nOut;
+    const int rg = threadIdx.x % fusedRowGroups;
+    const int j0 = rg*fusedTR;
+    const int pl0 = (threadIdx.x/fusedRowGroups)*fusedTP;
+    const int lane = threadIdx.x & 31;
+    R acc[fusedTR][S][fusedTP];
+    tileProduct<R, S>(Ws, Xs, K, j0, pl0, acc);
+
+    #pragma unroll
+    for (int t = 0; t < fusedTP; ++t)
+    {
+        const idx p = p0 + pl0 + t;
+        const bool valid = p < M;
+        R z[S][fusedTR], a[S][fusedTR];
+        #pragma unroll
+        for (int r = 0; r < fusedTR; ++r)
+        {
+            R zr[S], ar[S];
+            #pragma unroll
+            for (int s = 0; s < S; ++s) zr[s] = acc[r][s][t];
+            streamForward<R, D>(act, zr, ar, 1);
+            #pragma unroll
+            for (int s = 0; s < S; ++s)
+            {
+                z[s][r] = zr[s];
+                a[s][r] = j0 + r < m ? ar[s] : R(0);
+            }
+        }
+        // output streams: this thread's 4 units, then the 16 threads
+        R o[S][headMaxOut];
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            #pragma unroll
+            for (int k = 0; k < headMaxOut; ++k)
+            {
+                R v = R(0);
+                if (k < nOut)   // uniform: only the outputs there are
+                {
+                    #pragma unroll
+                    for (int r = 0; r < fusedTR; ++r)
+                    {
+                        if (j0 + r < m) v += WoS[k + (j0 + r)*nOut]*a[s][r];
+                    }
+                    #pragma unroll
+                    for (int off = 8; off > 0; off >>= 1) v += __shfl_xor_sync(0xffffffffu, v, off);
+                }
+                o[s][k] = v;
+            }
+        }
+        #pragma unroll
+        for (int k = 0; k < headMaxOut; ++k)
+        {
+            if (k < nOut) o[0][k] += WoS[k + m*nOut];
+        }
+        // loss and dL/do at the point, by thread t of the 16, then to all
+        R ob[S][headMaxOut];
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            #pragma unroll
+            for (int k = 0; k < headMaxOut; ++k) ob[s][k] = R(0);
+        }
+        if (rg == t && valid)
+        {
+            R oo[S*headMaxOut], bb[S*headMaxOut];
+            for (int s = 0; s < S; ++s)
+            {
+                for (int k = 0; k < nOut; ++k)
+                {
+                    oo[s*nOut + k] = o[s][k];
+                    bb[s*nOut + k] = R(0);
+                }
+            }
+            headPointLoss<R, D>(h, h.start + p, oo, sAcc, bb);
+            #pragma unroll
+            for (int s = 0; s < S; ++s)
+            {
+                #pragma unroll
+                for (int k = 0; k < headMaxOut; ++k)
+                {
+                    if (k < nOut) ob[s][k] = bb[s*nOut + k];
+                }
+            }
+        }
+        const int src = (lane & 16) + t;
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            #pragma unroll
+            for (int k = 0; k < headMaxOut; ++k)
+            {
+                if (k < nOut) ob[s][k] = __shfl_sync(0xffffffffu, ob[s][k], src);
+            }
+        }
+        // dL/da of the thread's units, dL/dz (stored), the output layer's
+        // weight gradient (dW_o[k][j] += sum_s dL/do_k,s a_j,s; bias: rg 0)
+        R gz[S][fusedTR];
+        #pragma unroll
+        for (int r = 0; r < fusedTR; ++r)
+        {
+            R zr[S], gr[S];
+            #pragma unroll
+            for (int s = 0; s < S; ++s)
+            {
+                R v = R(0);
+                #pragma unroll
+                for (int k = 0; k < headMaxOut; ++k)
+                {
+                    if (k < nOut && j0 + r < m) v += WoS[k + (j0 + r)*nOut]*ob[s][k];
+                }
+                gr[s] = v;
+                zr[s] = z[s][r];
+            }
+            // a = s(z) is at hand: tanh's derivatives need no tanh again
+            const ActivationDerivs<R> d = activationDerivsFromValue(act, zr[0], a[0][r]);
+            streamBackward<R, D>(d, zr, gr, 1);
+            #pragma unroll
+            for (int s = 0; s < S; ++s) gz[s][r] = gr[s];
+        }
+        if (valid && j0 < m)
+        {
+            #pragma unroll
+            for (int s = 0; s < S; ++s)
+            {
+                const idx col = (s*M + p)*ldOut + j0;
+                if (j0 + fusedTR <= m)
+                {
+                    store4(Gout + col, gz[s]);
+                }
+                else
+                {
+                    #pragma unroll
+                    for (int r = 0; r < fusedTR; ++r)
+                    {
+                        if (j0 + r < m) Gout[col + r] = gz[s][r];
+                    }
+                }
+            }
+        }
+        #pragma unroll
+        for (int k = 0; k < headMaxOut; ++k)
+        {
+            if (k >= nOut) continue;
+            #pragma unroll
+            for (int r = 0; r < fusedTR; ++r)
+            {
+                R v = R(0);
+                #pragma unroll
+                for (int s = 0; s < S; ++s) v += ob[s][k]*a[s][r];
+                myAcc[k*fusedTR + r] += v;
+            }
+            if (rg == 0) myAcc[fusedTR*nOut + k] += ob[0][k];
+        }
+    }
+}
+
+//- The head kernel: persistent blocks over 32-point tiles as in
+//  fusedForwardKernel (double-buffered input tiles, FFMA product); grid =
+//  the number of weight-gradient slices the pass sums (or fewer tiles).
+//  Gout: dL/dZ of this layer (m rows, ld ldOut)
+template<class R, int D>
+__global__ void __launch_bounds__(fusedThreads, 2) fusedHeadKernel
+(
+    Activation act, const R* __restrict__ W, int m, int K,
+    const R* __restrict__ In, int ldIn, idx M,
+    R* __restrict__ Gout, int ldOut, HeadArgs<R> h,
+    const R* __restrict__ X1, const R* __restrict__ W0
+)
+{
+    constexpr int S = D + 2;
+    const int nOut = h.pde.nOut;
+    const int nTerms = h.pde.nEq + h.nGroups;
+    extern __shared__ __align__(16) unsigned char fusedSmem[];
+    R* Ws = reinterpret_cast<R*>(fusedSmem);
+    R* const Xs0 = Ws + weightElems(K);
+    const int tileElems = S*fusedPoints*tileStride(K);
+    double* sAcc = reinterpret_cast<double*>(Xs0 + 2*tileElems);
+    R* WoS = reinterpret_cast<R*>(sAcc + (nTerms + 1)/2*2);
+    R* hAcc = WoS + roundUp4(nOut*(m + 1));
+    R* myAcc = hAcc + threadIdx.x*5*nOut;
+
+    for (int e = threadIdx.x; e < nTerms; e += fusedThreads) sAcc[e] = 0.0;
+    for (int e = threadIdx.x; e < nOut*(m + 1); e += fusedThreads) WoS[e] = h.Wo[e];
+    for (int e = 0; e < 5*nOut; ++e) myAcc[e] = R(0);
+
+    const idx nTiles = (M + fusedPoints - 1)/fusedPoints;
+    idx tile = blockIdx.x;
+    // input tiles: double-buffered copies, or (X1: the head is layer 1)
+    // computed from the points; one call site of the (large) tile function
+    if (!X1 && tile < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, tile*fusedPoints, Xs0);
+    cpAsyncCommit();
+    loadWeights<R, false>(W, m, m, K, Ws);
+    for (int i = 0; tile < nTiles; tile += gridDim.x, ++i)
+    {
+        R* xs = Xs0;
+        if (X1)
+        {
+            __syncthreads();
+            firstLayerTile<R, D>(act, X1, W0, K - 1, M, tile*fusedPoints, Xs0);
+        }
+        else
+        {
+            const idx next = tile + gridDim.x;
+            if (next < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, next*fusedPoints, Xs0 + ((i + 1) & 1)*tileElems);
+            cpAsyncCommit();
+            cpAsyncWait<1>();
+            xs = Xs0 + (i & 1)*tileElems;
+        }
+        __syncthreads();
+        fusedHeadTile<R, D>(act, Ws, xs, m, K, M, tile*fusedPoints, Gout, ldOut, h, WoS, myAcc, sAcc);
+        if (!X1) __syncthreads();
+    }
+    cpAsyncWait<0>();
+    __syncthreads();
+    for (int e = threadIdx.x; e < nTerms; e += fusedThreads) atomicAdd(&h.lossAcc[e], sAcc[e]);
+
+    // the output layer's gradient [k + j nOut] (j = m: bias) of this block:
+    // the 16 threads of unit quad j/4 (bias: of quad 0) in a fixed order
+    R* slice = h.dWo + idx(blockIdx.x)*h.sliceStride;
+    for (int e = threadIdx.x; e < nOut*(m + 1); e += fusedThreads)
+    {
+        const int j = e/nOut;
+        const int k = e - j*nOut;
+        const int q = j < m ? j/fusedTR : 0;
+        const int at = j < m ? k*fusedTR + (j - q*fusedTR) : fusedTR*nOut + k;
+        R sum = R(0);
+        for (int g = 0; g < fusedThreads/fusedRowGroups; ++g)
+        {
+            sum += hAcc[(g*fusedRowGroups + q)*5*nOut + at];
+        }
+        slice[e] = h.accumulate ? slice[e] + sum : sum;
     }
 }
 
@@ -1484,17 +2077,47 @@ static __global__ void beginPassKernel(double* lossAcc, int nTerms, std::int64_t
 }
 
 //- grad = sum of the nPartial weight-gradient slices (fixed order)
+//- Block shape of the slice sums: sliceParams parameters (one warp wide,
+//  coalesced) times sliceGroups groups of slices, reduced in shared memory
+//  in a fixed order (deterministic)
+constexpr int sliceParams = 32;
+constexpr int sliceGroups = 8;
+
+//- Sum over the nPartial weight-gradient slices of parameter i; the result
+//  is valid in the threads with threadIdx.y == 0
+template<class R>
+__device__ inline R sumSlices
+(
+    const R* __restrict__ partial, int nPartial, idx nParams, idx i, R* shm
+)
+{
+    R g = R(0);
+    if (i < nParams)
+    {
+        for (int b = threadIdx.y; b < nPartial; b += sliceGroups) g += partial[b*nParams + i];
+    }
+    shm[threadIdx.y*sliceParams + threadIdx.x] = g;
+    __syncthreads();
+    R s = R(0);
+    if (threadIdx.y == 0)
+    {
+        #pragma unroll
+        for (int k = 0; k < sliceGroups; ++k) s += shm[k*sliceParams + threadIdx.x];
+    }
+    return s;
+}
+
+
 template<class R>
 __global__ void reducePartialsKernel
 (
     const R* __restrict__ partial, int nPartial, idx nParams, R* __restrict__ grad
 )
 {
-    const idx i = idx(blockIdx.x)*blockDim.x + threadIdx.x;
-    if (i >= nParams) return;
-    R g = R(0);
-    for (int b = 0; b < nPartial; ++b) g += partial[b*nParams + i];
-    grad[i] = g;
+    __shared__ R shm[sliceGroups*sliceParams];
+    const idx i = idx(blockIdx.x)*sliceParams + threadIdx.x;
+    const R g = sumSlices(partial, nPartial, nParams, i, shm);
+    if (threadIdx.y == 0 && i < nParams) grad[i] = g;
 }
 
 //- Fused gradient reduction and Adam update; the step t (counting from 1)
@@ -1507,14 +2130,14 @@ __global__ void adamKernel
     const std::int64_t* __restrict__ step, AdamParams cfg
 )
 {
-    const idx i = idx(blockIdx.x)*blockDim.x + threadIdx.x;
-    if (i >= nParams) return;
+    __shared__ R shm[sliceGroups*sliceParams];
+    const idx i = idx(blockIdx.x)*sliceParams + threadIdx.x;
+    const R g = sumSlices(partial, nPartial, nParams, i, shm);
+    if (threadIdx.y != 0 || i >= nParams) return;
     const double t = double(*step);
-    const double lr = cfg.lr*pow(cfg.decayRate, t/cfg.decaySteps);
+    const double lr = adamLearningRate(cfg.lr, cfg.decayRate, cfg.decaySteps, t);
     const double bc1 = 1.0 - pow(cfg.beta1, t);
     const double bc2 = 1.0 - pow(cfg.beta2, t);
-    R g = R(0);
-    for (int b = 0; b < nPartial; ++b) g += partial[b*nParams + i];
     R pi = params[i];
     R mi = m[i];
     R vi = v[i];

@@ -168,7 +168,7 @@ int main(int argc, char** argv)
                 if (tenM) rows.push_back({"gpu", p, 10000000, 131072});
             }
         }
-        rows.push_back({"cpu", p, 10000, 16384});
+        if (cpuSteps > 0) rows.push_back({"cpu", p, 10000, 16384});
     }
 
     if (!only.empty())

@@ -5,7 +5,8 @@
 # mesh, laplacianFoam and analytic references), pinnFoam is bundled with
 # /work/shared/tools/device-pack, and both travel in .device/:
 #
-#   .device/pinnFoam.tar.xz   device-pack of build/bin build/lib (CUDA build)
+#   .device/pinnFoam.tar.xz   device-pack of BUILD/bin BUILD/lib (a CUDA build;
+#                             BUILD = $PINN_BUILD, default build)
 #   .device/heatedPlate/      the prepared case (device gpu)
 #   .device/bin/              foamCompareFields
 #
@@ -18,7 +19,7 @@ out="${OUT:-$root/gpuTutorial.out}"
 mkdir -p "$out"
 rt=/tmp/pinnFoam-rt
 rm -rf "$rt" && mkdir -p "$rt" && tar xJf "$root/.device/pinnFoam.tar.xz" -C "$rt" && . "$rt/env.sh"
-export LD_LIBRARY_PATH="$rt/tree/build/lib:$LD_LIBRARY_PATH"
+export LD_LIBRARY_PATH="$rt/tree/${PINN_BUILD:-build}/lib:$LD_LIBRARY_PATH"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
 
 for precision in "${@:-double float}"

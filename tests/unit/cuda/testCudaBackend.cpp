@@ -396,6 +396,76 @@ TYPED_TEST(CudaBackendTest, FusedEqualsUnfused)
 }
 
 
+// The fused head (last hidden layer + output layer + loss + their backward
+// in one kernel) and layer 0's weight gradient folded into layer 1's
+// backward give the loss and gradient of the separate kernels (float: the
+// head needs the float FFMA forward). Forced on for every output count
+// (PINN_CUDA_HEAD=1), chunked (slices accumulate) and not, odd widths
+TEST(CudaBackendHead, FusedHeadEqualsSeparateKernels)
+{
+    PINN_SKIP_WITHOUT_GPU();
+    using Real = float;
+    const double tol = 1e-5;
+    int cases = 0;
+    for (const char* kind : {"heat", "poisson", "navierStokes"})
+    {
+        for (int D : {2, 3})
+        {
+            for (const auto& hidden : {std::vector<int>{64, 64, 64}, std::vector<int>{13, 20, 17}})
+            {
+                for (idx n : {idx(7), idx(4099)})
+                {
+                    const Problem pb = makeProblem(makePde(kind, D), hidden, Activation::tanh);
+                    InteriorSet<Real> in;
+                    BoundarySet<Real> bs;
+                    fillSets(pb, n, unsigned(17 + n + D), in, bs);
+                    const auto params = randomParams<Real>(pb.net, unsigned(3 + D));
+                    BackendOptions opts;
+                    opts.chunkSize = 1500;
+                    std::vector<Real> g[2];
+                    LossTerms l[2];
+                    for (int separate = 0; separate < 2; ++separate)
+                    {
+                        setenv("PINN_CUDA_HEAD", separate ? "0" : "1", 1);
+                        setenv("PINN_CUDA_FOLD0", separate ? "0" : "1", 1);
+                        auto gpu = newCudaBackend<Real>(pb, opts);
+                        unsetenv("PINN_CUDA_HEAD");
+                        unsetenv("PINN_CUDA_FOLD0");
+                        // 3D Navier-Stokes (4 outputs, 5 streams): the head's
+                        // shared memory leaves one block per SM; it stays off
+                        const bool headFits = !(std::string(kind) == "navierStokes" && D == 3);
+                        EXPECT_EQ
+                        (
+                            gpu->name().find("fused head") != std::string::npos,
+                            separate == 0 && headFits
+                        ) << gpu->name();
+                        gpu->setInterior(in);
+                        gpu->setBoundary(bs);
+                        g[separate].assign(pb.net.nParams(), Real(-77));
+                        l[separate] = gpu->lossAndGradient(params.data(), g[separate].data());
+                    }
+                    const double eg = relDiff(g[0], g[1]);
+                    double el = relDiff(l[0].total, l[1].total);
+                    for (std::size_t k = 0; k < l[1].bc.size(); ++k)
+                    {
+                        el = std::max(el, std::abs(l[0].bc[k] - l[1].bc[k])/std::max(l[1].total, 1e-300));
+                    }
+                    if (!(eg <= tol && el <= tol))
+                    {
+                        const std::string f = dumpCase(pb, opts, in, bs, params, g[1], g[0]);
+                        ADD_FAILURE() << kind << " D=" << D << " widths " << hidden[0] << " n=" << n
+                                      << ": gradient " << eg << ", loss " << el
+                                      << " (tolerance " << tol << "); inputs in " << f;
+                    }
+                    ++cases;
+                }
+            }
+        }
+    }
+    EXPECT_EQ(cases, 24);
+}
+
+
 // Central differences of the GPU loss in double: an independent check of
 // the GPU gradient (not through the CPU backend)
 TEST(CudaBackendFd, GradientMatchesFiniteDifferences)
