@@ -305,7 +305,8 @@ private:
     (
         const Real* W, int m, int K, const Real* In, int ldIn, idx M,
         Real* Zout, Real* Out, int ldOut,
-        const Real* X1 = nullptr, const Real* W0 = nullptr
+        const Real* X1 = nullptr, const Real* W0 = nullptr,
+        double* lossAcc = nullptr, std::int64_t* step = nullptr
     );
 
     //- Fused backward through weight layer (fusedBackwardKernel)
@@ -942,7 +943,8 @@ template<class Real>
 void CudaBackend<Real>::launchForward
 (
     const Real* W, int m, int K, const Real* In, int ldIn, idx M,
-    Real* Zout, Real* Out, int ldOut, const Real* X1, const Real* W0
+    Real* Zout, Real* Out, int ldOut, const Real* X1, const Real* W0,
+    double* lossAcc, std::int64_t* step
 )
 {
     const Activation act = this->problem_.net.activation;
@@ -954,13 +956,13 @@ void CudaBackend<Real>::launchForward
         const std::size_t smem = fusedForwardSmem<Real, DD>(K);                 \
         if (fwdVariant_ == 0)                                                   \
             fusedForwardKernel<Real, DD, 2, 2><<<grid, fusedThreads, smem, stream_>>> \
-                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0);          \
+                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0, lossAcc, nTerms_, step); \
         else if (fwdVariant_ == 1)                                              \
             fusedForwardKernel<Real, DD, 1, 3><<<grid, fusedThreads, smem - tileBytes, stream_>>> \
-                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0);          \
+                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0, lossAcc, nTerms_, step); \
         else                                                                    \
             fusedForwardKernel<Real, DD, 1, 4><<<grid, fusedThreads, smem - tileBytes, stream_>>> \
-                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0);          \
+                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0, lossAcc, nTerms_, step); \
     }
     if (D_ == 1) PINN_FWD_LAUNCH(1)
     else if (D_ == 2) PINN_FWD_LAUNCH(2)
@@ -1009,11 +1011,14 @@ void CudaBackend<Real>::forward
 {
     const idx C = idx(S_)*M;
     const Activation act = this->problem_.net.activation;
+    // no first-layer kernel (layer 1 computes its input from the points):
+    // the pass's start (loss zeroed, step advanced) by layer 1's forward
+    // kernel, or by a node of its own where layer 1 is the head (which adds
+    // to the loss itself)
+    const bool beginInLayer1 = first_ && !(head && nW_ - 2 == 1);
     if (first_)
     {
-        // no first-layer kernel (layer 1 computes its input from the
-        // points): the pass's start (loss zeroed, step advanced) on its own
-        if (lossAcc)
+        if (lossAcc && !beginInLayer1)
         {
             beginPassKernel<<<1, 32, 0, stream_>>>(lossAcc, nTerms_, step);
             PINN_CUDA_CHECK_LAUNCH();
@@ -1068,7 +1073,9 @@ void CudaBackend<Real>::forward
             launchForward
             (
                 P + wOff_[l], sizes_[l + 1], sizes_[l] + 1,
-                A_[l], ld_[l], M, Z_[l + 1], A_[l + 1], ld_[l + 1], X1, W0
+                A_[l], ld_[l], M, Z_[l + 1], A_[l + 1], ld_[l + 1], X1, W0,
+                beginInLayer1 && l == 1 ? lossAcc : nullptr,
+                beginInLayer1 && l == 1 ? step : nullptr
             );
             mark(phaseFusedFwd);
             continue;

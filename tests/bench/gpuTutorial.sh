@@ -5,7 +5,7 @@
 # mesh, laplacianFoam and analytic references), pinnFoam is bundled with
 # /work/shared/tools/device-pack, and both travel in .device/:
 #
-#   .device/pinnFoam.tar.xz   device-pack of BUILD/bin BUILD/lib (a CUDA build;
+#   .device/pinnFoam.tar.xz   ($PINN_PACK) device-pack of BUILD/bin BUILD/lib (a CUDA build;
 #                             BUILD = $PINN_BUILD, default build)
 #   .device/heatedPlate/      the prepared case (device gpu)
 #   .device/bin/              foamCompareFields
@@ -18,8 +18,11 @@ root="$(cd "${0%/*}/../.." && pwd)"
 out="${OUT:-$root/gpuTutorial.out}"
 mkdir -p "$out"
 rt=/tmp/pinnFoam-rt
-rm -rf "$rt" && mkdir -p "$rt" && tar xJf "$root/.device/pinnFoam.tar.xz" -C "$rt" && . "$rt/env.sh"
+rm -rf "$rt" && mkdir -p "$rt" && tar xJf "$root/.device/${PINN_PACK:-pinnFoam.tar.xz}" -C "$rt" && . "$rt/env.sh"
 export LD_LIBRARY_PATH="$rt/tree/${PINN_BUILD:-build}/lib:$LD_LIBRARY_PATH"
+export PATH="$rt/tree/${PINN_BUILD:-build}/bin:$PATH"
+# PINN_EXTRA_LIB: a folder whose libraries replace the bundled ones (variants)
+[ -n "${PINN_EXTRA_LIB:-}" ] && export LD_LIBRARY_PATH="$PINN_EXTRA_LIB:$LD_LIBRARY_PATH"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
 
 for precision in "${@:-double float}"
