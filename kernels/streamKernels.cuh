@@ -395,17 +395,30 @@ __device__ inline void loadTileAsync
     constexpr int perChunk = 16/sizeof(R);
     const int kS = roundUp4(K);
     const int kSm = tileStride(K);
-    const int chunks = kS/perChunk;
-    const int total = S*fusedPoints*chunks;
-    for (int e = threadIdx.x; e < total; e += fusedThreads)
+    const unsigned chunks = unsigned(kS/perChunk);
+    const unsigned total = unsigned(S*fusedPoints)*chunks;
+    // element e = threadIdx.x + i*fusedThreads as (column c, chunk q),
+    // advanced by constant steps: one division per call, not one per
+    // element (a signed division by the run-time chunk count per element
+    // was ~35 of the ~50 instructions per copy in the SASS)
+    unsigned c = threadIdx.x/chunks;
+    unsigned q = threadIdx.x - c*chunks;
+    const unsigned dc = unsigned(fusedThreads)/chunks;
+    const unsigned dq = unsigned(fusedThreads) - dc*chunks;
+    for (unsigned e = threadIdx.x; e < total; e += fusedThreads)
     {
-        const int c = e/chunks;
-        const int q = e - c*chunks;
-        const int s = c/fusedPoints;
-        const idx p = p0 + (c - s*fusedPoints);
+        const unsigned s = c/fusedPoints;
+        const idx p = p0 + idx(c % fusedPoints);
         const bool valid = p < M;
-        const R* src = In + (valid ? (s*M + p)*ldIn + q*perChunk : 0);
+        const R* src = In + (valid ? (idx(s)*M + p)*ldIn + q*perChunk : 0);
         cpAsync16(Xs + c*kSm + q*perChunk, src, valid);
+        c += dc;
+        q += dq;
+        if (q >= chunks)
+        {
+            q -= chunks;
+            ++c;
+        }
     }
 }
 
