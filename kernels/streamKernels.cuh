@@ -491,19 +491,27 @@ __device__ inline void tileProduct
     }
 }
 
-//- The first layer's pre-activation streams of unit j at a point x:
-//  [W0 b0] is n x (D + 1) (ld n), the input streams [x; 1], e_i and 0, so
-//  z = W0 x + b0 (value), column i of W0 (gradient i), 0 (Laplacian)
+//- The first layer's coefficients of unit j: w[i] = W0[j][i] (i < D),
+//  w[D] = b0[j]; [W0 b0] is n x (D + 1) (ld n)
 template<class R, int D>
-__device__ inline void firstLayerZ(const R* __restrict__ W0, int n, int j, const R* x, R* z)
+__device__ inline void firstLayerWeights(const R* __restrict__ W0, int n, int j, R* w)
 {
-    R v = W0[j + idx(D)*n];
+    #pragma unroll
+    for (int i = 0; i <= D; ++i) w[i] = W0[j + idx(i)*n];
+}
+
+//- The first layer's pre-activation streams of a unit (coefficients w) at
+//  a point x: the input streams are [x; 1], e_i and 0, so z = w.x + b
+//  (value), w_i (gradient i), 0 (Laplacian)
+template<class R, int D>
+__device__ inline void firstLayerZ(const R* w, const R* x, R* z)
+{
+    R v = w[D];
     #pragma unroll
     for (int i = 0; i < D; ++i)
     {
-        const R w = W0[j + idx(i)*n];
-        v += w*x[i];
-        z[1 + i] = w;
+        v += w[i]*x[i];
+        z[1 + i] = w[i];
     }
     z[0] = v;
     z[D + 1] = R(0);
@@ -531,22 +539,15 @@ __device__ inline void firstLayerTile
     if (j < n)
     {
         R w[D + 1];
-        #pragma unroll
-        for (int i = 0; i <= D; ++i) w[i] = W0[j + idx(i)*n];
+        firstLayerWeights<R, D>(W0, n, j, w);
         #pragma unroll 4
         for (int pl = g; pl < fusedPoints; pl += groups)
         {
             const idx p = p0 + pl;
-            R z[S], a[S];
-            R v = w[D];
+            R x[D], z[S], a[S];
             #pragma unroll
-            for (int i = 0; i < D; ++i)
-            {
-                v += w[i]*(p < M ? X[p*D + i] : R(0));
-                z[1 + i] = w[i];
-            }
-            z[0] = v;
-            z[D + 1] = R(0);
+            for (int i = 0; i < D; ++i) x[i] = p < M ? X[p*D + i] : R(0);
+            firstLayerZ<R, D>(w, x, z);
             streamForward<R, D>(act, z, a, 1);
             #pragma unroll
             for (int s = 0; s < S; ++s) Xs[(s*fusedPoints + pl)*kSm + j] = a[s];
@@ -865,123 +866,85 @@ __device__ inline void backwardDataTileMma
     for (int mt = 0; mt < 2; ++mt)
     {
         const int j0 = (mt0 + mt)*16 + 8*(b >> 1) + 4*(g >> 2);
-        if (foldS)
+        const bool valid = j0 < n && p < M;
+        const bool full = j0 + 4 <= n;
+        // dL/dZ of the thread's 4 units (zero where not valid: the fold's
+        // shuffles below need every lane)
+        float gv[S][4];
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
         {
-            float f[4][D + 1];
             #pragma unroll
-            for (int r = 0; r < 4; ++r)
+            for (int r = 0; r < 4; ++r) gv[s][r] = 0.f;
+        }
+        if (valid)
+        {
+            float z[S][4];
+            if (W0)
             {
-                #pragma unroll
-                for (int i = 0; i <= D; ++i) f[r][i] = 0.f;
-            }
-            if (j0 < n && p < M)
-            {
-                float z[S][4];
-                if (W0)
-                {
-                    // layer 1: Z_1 from the point and the first layer
-                    #pragma unroll
-                    for (int r = 0; r < 4; ++r)
-                    {
-                        float zr[S];
-                        firstLayerZ<float, D>(W0, n, j0 + r < n ? j0 + r : 0, xp, zr);
-                        #pragma unroll
-                        for (int s = 0; s < S; ++s) z[s][r] = zr[s];
-                    }
-                }
-                else
-                {
-                    #pragma unroll
-                    for (int s = 0; s < S; ++s)
-                    {
-                        const idx col = (s*M + p)*ldA + j0;
-                        if (j0 + 4 <= n)
-                        {
-                            gload4(Zin + col, z[s]);
-                        }
-                        else
-                        {
-                            #pragma unroll
-                            for (int r = 0; r < 4; ++r) z[s][r] = j0 + r < n ? Zin[col + r] : 0.f;
-                        }
-                    }
-                }
+                // layer 1: Z_1 from the point and the first layer
                 #pragma unroll
                 for (int r = 0; r < 4; ++r)
                 {
-                    float zr[S], gr[S];
+                    float w[D + 1], zr[S];
+                    firstLayerWeights<float, D>(W0, n, j0 + r < n ? j0 + r : 0, w);
+                    firstLayerZ<float, D>(w, xp, zr);
                     #pragma unroll
-                    for (int s = 0; s < S; ++s)
+                    for (int s = 0; s < S; ++s) z[s][r] = zr[s];
+                }
+            }
+            else
+            {
+                #pragma unroll
+                for (int s = 0; s < S; ++s)
+                {
+                    const idx col = (s*M + p)*ldA + j0;
+                    if (full)
                     {
-                        zr[s] = z[s][r];
-                        gr[s] = acc[mt][s][r];
+                        gload4(Zin + col, z[s]);
                     }
-                    streamBackward<float, D>(act, zr, gr, 1);
-                    if (j0 + r < n)
+                    else
                     {
                         #pragma unroll
-                        for (int i = 0; i < D; ++i) f[r][i] = gr[0]*xp[i] + gr[1 + i];
-                        f[r][D] = gr[0];
+                        for (int r = 0; r < 4; ++r) z[s][r] = j0 + r < n ? Zin[col + r] : 0.f;
                     }
                 }
             }
-            // over the 8 points of the unit quad: lanes ^1, ^2 (t), ^4 (b % 2)
+            #pragma unroll
+            for (int r = 0; r < 4; ++r)
+            {
+                float zr[S], gr[S];
+                #pragma unroll
+                for (int s = 0; s < S; ++s)
+                {
+                    zr[s] = z[s][r];
+                    gr[s] = acc[mt][s][r];
+                }
+                streamBackward<float, D>(act, zr, gr, 1);
+                #pragma unroll
+                for (int s = 0; s < S; ++s) gv[s][r] = j0 + r < n ? gr[s] : 0.f;
+            }
+        }
+        if (foldS)
+        {
+            // layer 0's gradient terms, summed over the 8 points of the
+            // unit quad: lanes ^1, ^2 (t), ^4 (b % 2)
             #pragma unroll
             for (int r = 0; r < 4; ++r)
             {
                 #pragma unroll
                 for (int i = 0; i <= D; ++i)
                 {
-                    float v = f[r][i];
+                    float v = i < D ? gv[0][r]*xp[i] + gv[1 + i][r] : gv[0][r];
                     v += __shfl_xor_sync(0xffffffffu, v, 1);
                     v += __shfl_xor_sync(0xffffffffu, v, 2);
                     v += __shfl_xor_sync(0xffffffffu, v, 4);
-                    f[r][i] = v;
-                }
-            }
-            if ((lane & 7) == 0)
-            {
-                #pragma unroll
-                for (int r = 0; r < 4; ++r)
-                {
-                    #pragma unroll
-                    for (int i = 0; i <= D; ++i) foldS[((warp & 3)*64 + j0 + r)*(D + 1) + i] = f[r][i];
+                    if ((lane & 7) == 0) foldS[((warp & 3)*64 + j0 + r)*(D + 1) + i] = v;
                 }
             }
             continue;
         }
-        if (j0 >= n || p >= M) continue;
-        const bool full = j0 + 4 <= n;
-        float z[S][4];
-        #pragma unroll
-        for (int s = 0; s < S; ++s)
-        {
-            const idx col = (s*M + p)*ldA + j0;
-            if (full)
-            {
-                gload4(Zin + col, z[s]);
-            }
-            else
-            {
-                #pragma unroll
-                for (int r = 0; r < 4; ++r) z[s][r] = j0 + r < n ? Zin[col + r] : 0.f;
-            }
-        }
-        float gv[S][4];
-        #pragma unroll
-        for (int r = 0; r < 4; ++r)
-        {
-            float zr[S], gr[S];
-            #pragma unroll
-            for (int s = 0; s < S; ++s)
-            {
-                zr[s] = z[s][r];
-                gr[s] = acc[mt][s][r];
-            }
-            streamBackward<float, D>(act, zr, gr, 1);
-            #pragma unroll
-            for (int s = 0; s < S; ++s) gv[s][r] = gr[s];
-        }
+        if (!valid) continue;
         #pragma unroll
         for (int s = 0; s < S; ++s)
         {
@@ -1144,6 +1107,60 @@ __device__ inline void fusedForwardTile
     }
 }
 
+//- The input tiles of a persistent block (tiles b, b + gridDim.x, ...):
+//  copied from In by double-buffered asynchronous copies (Xs0 and Xs0 +
+//  tileElems), or, with X1 (layer 1), computed from the points by
+//  firstLayerTile into Xs0. startInputTiles issues the first copy (the
+//  caller loads its weights meanwhile); forEachInputTile hands each tile
+//  to body(xs, p0) with the block synchronised, and drains the copies.
+template<class R, int S>
+__device__ inline void startInputTiles
+(
+    const R* __restrict__ In, int ldIn, int K, idx M, const R* X1, R* Xs0
+)
+{
+    if (!X1 && idx(blockIdx.x)*fusedPoints < M)
+    {
+        loadTileAsync<R, S>(In, ldIn, K, M, idx(blockIdx.x)*fusedPoints, Xs0);
+    }
+    cpAsyncCommit();
+}
+
+template<class R, int D, class Body>
+__device__ inline void forEachInputTile
+(
+    Activation act, const R* __restrict__ In, int ldIn, int K, idx M,
+    const R* __restrict__ X1, const R* __restrict__ W0, R* Xs0, int tileElems,
+    Body&& body
+)
+{
+    constexpr int S = D + 2;
+    const idx nTiles = (M + fusedPoints - 1)/fusedPoints;
+    int i = 0;
+    for (idx tile = blockIdx.x; tile < nTiles; tile += gridDim.x, ++i)
+    {
+        R* xs = Xs0;
+        if (X1)
+        {
+            __syncthreads();
+            firstLayerTile<R, D>(act, X1, W0, K - 1, M, tile*fusedPoints, Xs0);
+        }
+        else
+        {
+            // the next tile streams into the other buffer meanwhile
+            const idx next = tile + gridDim.x;
+            if (next < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, next*fusedPoints, Xs0 + ((i + 1) & 1)*tileElems);
+            cpAsyncCommit();
+            cpAsyncWait<1>();
+            xs = Xs0 + (i & 1)*tileElems;
+        }
+        __syncthreads();
+        body(xs, tile*fusedPoints);
+        if (!X1) __syncthreads();
+    }
+    cpAsyncWait<0>();
+}
+
 //- A forward tile by 3xTF32 (useMma, float) or by FFMA
 template<class R, int D>
 __device__ inline void forwardTile
@@ -1216,33 +1233,18 @@ __global__ void __launch_bounds__(fusedThreads, MinBlocks) fusedForwardKernel
         }
         return;
     }
-    // the next tile streams into the other buffer while this one computes;
-    // X1 (layer 1): the tile is computed from the points (firstLayerTile)
-    if (!X1 && tile < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, tile*fusedPoints, Xs0);
-    cpAsyncCommit();
+    // X1 (layer 1): the tiles are computed from the points (firstLayerTile)
+    startInputTiles<R, S>(In, ldIn, K, M, X1, Xs0);
     if (useMma) loadWeightsFrag<R, false>(W, m, m, K, Ws);
     else loadWeights<R, false>(W, m, m, K, Ws);
-    for (int i = 0; tile < nTiles; tile += gridDim.x, ++i)
-    {
-        R* xs = Xs0;
-        if (X1)
+    forEachInputTile<R, D>
+    (
+        act, In, ldIn, K, M, X1, W0, Xs0, tileElems,
+        [&](const R* xs, idx p0)
         {
-            __syncthreads();
-            firstLayerTile<R, D>(act, X1, W0, K - 1, M, tile*fusedPoints, Xs0);
+            forwardTile<R, D>(useMma, act, Ws, xs, m, K, M, p0, Zout, Out, ldOut);
         }
-        else
-        {
-            const idx next = tile + gridDim.x;
-            if (next < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, next*fusedPoints, Xs0 + ((i + 1) & 1)*tileElems);
-            cpAsyncCommit();
-            cpAsyncWait<1>();
-            xs = Xs0 + (i & 1)*tileElems;
-        }
-        __syncthreads();
-        forwardTile<R, D>(useMma, act, Ws, xs, m, K, M, tile*fusedPoints, Zout, Out, ldOut);
-        if (!X1) __syncthreads();
-    }
-    cpAsyncWait<0>();
+    );
 }
 
 //- The first weight layer (K = D + 1 inputs), without a tile: its input
@@ -2017,34 +2019,17 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedHeadKernel
     for (int e = threadIdx.x; e < nOut*(m + 1); e += fusedThreads) WoS[e] = h.Wo[e];
     for (int e = 0; e < 5*nOut; ++e) myAcc[e] = R(0);
 
-    const idx nTiles = (M + fusedPoints - 1)/fusedPoints;
-    idx tile = blockIdx.x;
-    // input tiles: double-buffered copies, or (X1: the head is layer 1)
-    // computed from the points; one call site of the (large) tile function
-    if (!X1 && tile < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, tile*fusedPoints, Xs0);
-    cpAsyncCommit();
+    // input tiles as in fusedForwardKernel (X1: the head is layer 1)
+    startInputTiles<R, S>(In, ldIn, K, M, X1, Xs0);
     loadWeights<R, false>(W, m, m, K, Ws);
-    for (int i = 0; tile < nTiles; tile += gridDim.x, ++i)
-    {
-        R* xs = Xs0;
-        if (X1)
+    forEachInputTile<R, D>
+    (
+        act, In, ldIn, K, M, X1, W0, Xs0, tileElems,
+        [&](const R* xs, idx p0)
         {
-            __syncthreads();
-            firstLayerTile<R, D>(act, X1, W0, K - 1, M, tile*fusedPoints, Xs0);
+            fusedHeadTile<R, D>(act, Ws, xs, m, K, M, p0, Gout, ldOut, h, WoS, myAcc, sAcc);
         }
-        else
-        {
-            const idx next = tile + gridDim.x;
-            if (next < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, next*fusedPoints, Xs0 + ((i + 1) & 1)*tileElems);
-            cpAsyncCommit();
-            cpAsyncWait<1>();
-            xs = Xs0 + (i & 1)*tileElems;
-        }
-        __syncthreads();
-        fusedHeadTile<R, D>(act, Ws, xs, m, K, M, tile*fusedPoints, Gout, ldOut, h, WoS, myAcc, sAcc);
-        if (!X1) __syncthreads();
-    }
-    cpAsyncWait<0>();
+    );
     __syncthreads();
     for (int e = threadIdx.x; e < nTerms; e += fusedThreads) atomicAdd(&h.lossAcc[e], sAcc[e]);
 
