@@ -1140,11 +1140,13 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
         const idx M = std::min(mCap_, nTot - start);
         const int C = int(idx(S_)*M);
         const bool first = start == 0;
+        // The head kernel (head_) does the forward, the loss and the backward
+        // through the output layer: the backward goes on from layer nW-2
+        // with dL/dZ_{nW-1} in G_[0]. Otherwise: forward, loss kernel, and
+        // the backward from the output layer with dL/dO in G_[1].
+        HeadArgs<Real> h;
         if (head_)
         {
-            // forward, loss and the backward through the output layer in
-            // the head kernel; the backward goes on from layer nW-2
-            HeadArgs<Real> h;
             h.Wo = P + wOff_[nW_ - 1];
             h.pde = pde;
             h.start = start;
@@ -1157,64 +1159,37 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
             h.dWo = partial_ + wOff_[nW_ - 1];
             h.sliceStride = nParams_;
             h.accumulate = !first;
-            forward
-            (
-                P, X_ + start*D_, M,
-                fusedStart && first ? loss : nullptr,
-                fusedStart && first && adam ? step_ : nullptr,
-                &h
-            );
-            mark(phaseLoss);
-            const Real* g = G_[0];
-            int ldg = ld_[nW_ - 1];
-            int ping = 1;
-            for (int l = nW_ - 2; l >= 0; --l)
-            {
-                const bool dataGrad = l > 0;
-                const bool fold0 = l == 1 && foldLayer0(sizes_[2]);
-                Real* gOut = dataGrad ? G_[ping] : nullptr;
-                launchBackward
-                (
-                    P + wOff_[l], sizes_[l + 1], sizes_[l], dataGrad, g, ldg,
-                    A_[l], ld_[l], M, dataGrad ? Z_[l] : nullptr, gOut,
-                    partial_ + wOff_[l], !first,
-                    fold0 ? X_ + start*D_ : nullptr, fold0 ? partial_ + wOff_[0] : nullptr,
-                    fold0 && first_ ? P + wOff_[0] : nullptr
-                );
-                mark(phaseFusedBwd);
-                if (fold0) break;
-                g = gOut;
-                ldg = ld_[l];
-                ping ^= 1;
-            }
-            continue;
         }
         forward
         (
             P, X_ + start*D_, M,
             fusedStart && first ? loss : nullptr,
-            fusedStart && first && adam ? step_ : nullptr
+            fusedStart && first && adam ? step_ : nullptr,
+            head_ ? &h : nullptr
         );
 
         // Residuals, loss, dL/dO (into G_[1]: free until layer nW-2's backward)
         Real* GO = G_[1];
-        const std::size_t shm = std::max(nTerms_, 1)*sizeof(double);
-        // one thread per point, small blocks: many blocks even at 10K points
-        const int lossBlock = 64;
-        const unsigned lossGrid = unsigned((M + lossBlock - 1)/lossBlock);
-        if (D_ == 1) lossKernel<Real, 1><<<lossGrid, lossBlock, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
-        else if (D_ == 2) lossKernel<Real, 2><<<lossGrid, lossBlock, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
-        else lossKernel<Real, 3><<<lossGrid, lossBlock, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
-        PINN_CUDA_CHECK_LAUNCH();
+        if (!head_)
+        {
+            const std::size_t shm = std::max(nTerms_, 1)*sizeof(double);
+            // one thread per point, small blocks: many blocks even at 10K points
+            const int lossBlock = 64;
+            const unsigned lossGrid = unsigned((M + lossBlock - 1)/lossBlock);
+            if (D_ == 1) lossKernel<Real, 1><<<lossGrid, lossBlock, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+            else if (D_ == 2) lossKernel<Real, 2><<<lossGrid, lossBlock, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+            else lossKernel<Real, 3><<<lossGrid, lossBlock, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+            PINN_CUDA_CHECK_LAUNCH();
+        }
         mark(phaseLoss);
 
-        const Real* g = GO;
-        int ldg = nOut_;
-        int ping = 0;
+        const Real* g = head_ ? G_[0] : GO;
+        int ldg = head_ ? ld_[nW_ - 1] : nOut_;
+        int ping = head_ ? 1 : 0;
         if (fused_)
         {
             // weight gradient and data gradient of each layer in one kernel
-            for (int l = nW_ - 1; l >= 0; --l)
+            for (int l = head_ ? nW_ - 2 : nW_ - 1; l >= 0; --l)
             {
                 const bool dataGrad = l > 0;
                 // layer 0's weight gradient folded into layer 1's backward
