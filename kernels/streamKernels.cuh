@@ -422,6 +422,31 @@ __device__ inline void loadTileAsync
     }
 }
 
+//- The S streams of the 4 consecutive units j0.. (< n) of point p of a
+//  stream matrix Z (ld ldZ, M points): one 16-byte load per stream where
+//  all 4 units exist, else element by element (0 beyond n)
+template<class R, int S>
+__device__ inline void loadUnits4
+(
+    const R* __restrict__ Z, idx M, idx p, int ldZ, int j0, int n, R (&z)[S][4]
+)
+{
+    #pragma unroll
+    for (int s = 0; s < S; ++s)
+    {
+        const idx col = (s*M + p)*ldZ + j0;
+        if (j0 + 4 <= n)
+        {
+            gload4(Z + col, z[s]);
+        }
+        else
+        {
+            #pragma unroll
+            for (int r = 0; r < 4; ++r) z[s][r] = j0 + r < n ? Z[col + r] : R(0);
+        }
+    }
+}
+
 //- acc[r][s][t] = sum_k Ws[k][j0 + r] Xs[col(s, pl0 + t)][k]
 //  Rows in groups of four: one 16-byte shared load per column and group
 //  (the tile's columns are 16-byte aligned, their stride a multiple of 4),
@@ -737,6 +762,40 @@ __device__ inline void transpose4Lanes(float (&v)[4])
     }
 }
 
+//- The layer-product tile by 3xTF32 in the mapping of the forward and the
+//  backward data gradient: warp w takes points 8 (w % 4) + 0..7 (all S
+//  streams) and units 32 (w / 4) + 0..31; after the product the C fragments
+//  are transposed so that a thread holds, for each m-tile mt of its two,
+//  4 consecutive units mmaTileUnit(mt) + 0..3 of one point mmaTilePoint()
+//  (lane b = g % 4: units 16 mt + 8 (b / 2) + 4 (g / 4), point 2t + b % 2)
+__device__ inline int mmaTilePoint()
+{
+    const int lane = threadIdx.x & 31;
+    return ((threadIdx.x >> 5) & 3)*8 + 2*(lane & 3) + ((lane >> 2) & 1);
+}
+
+__device__ inline int mmaTileUnit(int mt)
+{
+    const int g = (threadIdx.x & 31) >> 2;
+    return (int(threadIdx.x >> 7)*2 + mt)*16 + 8*((g & 3) >> 1) + 4*(g >> 2);   // warp / 4
+}
+
+template<int S>
+__device__ inline void mmaTileProduct
+(
+    const float* Wf, const float* Xs, int K, float (&acc)[2][S][4]
+)
+{
+    const int warp = threadIdx.x >> 5;
+    tileProductMma<S>(Wf, Xs, K, (warp >> 2)*2, (warp & 3)*8, acc);
+    #pragma unroll
+    for (int mt = 0; mt < 2; ++mt)
+    {
+        #pragma unroll
+        for (int s = 0; s < S; ++s) transpose4Lanes(acc[mt][s]);
+    }
+}
+
 //- One tile of the forward layer by 3xTF32 (float): warp w takes points
 //  8 (w % 4) + 0..7 (all S streams) and units 32 (w / 4) + 0..31; a thread
 //  then holds 2 x 2 x 2 (unit, point) pairs with all their streams
@@ -748,29 +807,14 @@ __device__ inline void fusedForwardTileMma
 )
 {
     constexpr int S = D + 2;
-    const int warp = threadIdx.x >> 5;
-    const int lane = threadIdx.x & 31;
-    const int g = lane >> 2;
-    const int t = lane & 3;
-    const int pb = (warp & 3)*8;
-    const int mt0 = (warp >> 2)*2;
+    // 4 consecutive units of one point per thread: 16-byte stores
     float acc[2][S][4];
-    tileProductMma<S>(Wf, Xs, K, mt0, pb, acc);
-    // C fragments -> 4 consecutive units of one point per thread (16-byte
-    // stores): lane b = g % 4 takes units 16 mt + 8 (b / 2) + 4 (g / 4) + 0..3
-    // of point pb + 2t + b % 2
+    mmaTileProduct<S>(Wf, Xs, K, acc);
+    const idx p = p0 + mmaTilePoint();
     #pragma unroll
     for (int mt = 0; mt < 2; ++mt)
     {
-        #pragma unroll
-        for (int s = 0; s < S; ++s) transpose4Lanes(acc[mt][s]);
-    }
-    const int b = g & 3;
-    const idx p = p0 + pb + 2*t + (b & 1);
-    #pragma unroll
-    for (int mt = 0; mt < 2; ++mt)
-    {
-        const int j0 = (mt0 + mt)*16 + 8*(b >> 1) + 4*(g >> 2);
+        const int j0 = mmaTileUnit(mt);
         if (j0 >= m || p >= M) continue;
         float z[S][4], a[S][4];
         #pragma unroll
@@ -810,12 +854,15 @@ __device__ inline void fusedForwardTileMma
             }
         }
     }
-    if (mt0 == 0 && g == 0)
+    // the constant row m: lanes 0..3 of warps 0..3 (their 8 points)
+    const int warp = threadIdx.x >> 5;
+    const int lane = threadIdx.x & 31;
+    if (warp < 4 && lane < 4)
     {
         #pragma unroll
         for (int q = 0; q < 2; ++q)
         {
-            const idx p = p0 + pb + 2*t + q;
+            const idx p = p0 + (warp & 3)*8 + 2*lane + q;
             if (p >= M) continue;
             #pragma unroll
             for (int s = 0; s < S; ++s) Out[m + (s*M + p)*ldOut] = s == 0 ? 1.f : 0.f;
@@ -836,21 +883,10 @@ __device__ inline void backwardDataTileMma
     constexpr int S = D + 2;
     const int warp = threadIdx.x >> 5;
     const int lane = threadIdx.x & 31;
-    const int g = lane >> 2;
-    const int t = lane & 3;
-    const int pb = (warp & 3)*8;
-    const int mt0 = (warp >> 2)*2;
-    float acc[2][S][4];
-    tileProductMma<S>(Wf, Gs, K, mt0, pb, acc);
     // 4 consecutive units of one point per thread, as in the forward
-    #pragma unroll
-    for (int mt = 0; mt < 2; ++mt)
-    {
-        #pragma unroll
-        for (int s = 0; s < S; ++s) transpose4Lanes(acc[mt][s]);
-    }
-    const int b = g & 3;
-    const idx p = p0 + pb + 2*t + (b & 1);
+    float acc[2][S][4];
+    mmaTileProduct<S>(Wf, Gs, K, acc);
+    const idx p = p0 + mmaTilePoint();
     // Folded layer 0 (foldS != nullptr): this is layer 1's backward, whose
     // dL/dZ_1 is consumed here instead of being stored: layer 0's input
     // streams are [x; 1] (value) and e_i (gradient i), so its weight
@@ -865,7 +901,7 @@ __device__ inline void backwardDataTileMma
     #pragma unroll
     for (int mt = 0; mt < 2; ++mt)
     {
-        const int j0 = (mt0 + mt)*16 + 8*(b >> 1) + 4*(g >> 2);
+        const int j0 = mmaTileUnit(mt);
         const bool valid = j0 < n && p < M;
         const bool full = j0 + 4 <= n;
         // dL/dZ of the thread's 4 units (zero where not valid: the fold's
@@ -895,20 +931,7 @@ __device__ inline void backwardDataTileMma
             }
             else
             {
-                #pragma unroll
-                for (int s = 0; s < S; ++s)
-                {
-                    const idx col = (s*M + p)*ldA + j0;
-                    if (full)
-                    {
-                        gload4(Zin + col, z[s]);
-                    }
-                    else
-                    {
-                        #pragma unroll
-                        for (int r = 0; r < 4; ++r) z[s][r] = j0 + r < n ? Zin[col + r] : 0.f;
-                    }
-                }
+                loadUnits4<float, S>(Zin, M, p, ldA, j0, n, z);
             }
             #pragma unroll
             for (int r = 0; r < 4; ++r)
@@ -1040,6 +1063,32 @@ __device__ inline void weightGradTileMma
 //  recurrence: Z = [W b] In over the K = n_in + 1 rows of In (input streams
 //  with their constant row), then Zout = Z and Out = streamForward(Z) for
 //  the nRows (= m) units, and Out's constant row nRows. One tile per block.
+//- The stream recurrence on the FFMA tile product of point t: z[s][r] =
+//  acc[r][s][t] and a = streamForward(z), unit by unit
+template<class R, int D>
+__device__ inline void tileStreamsForward
+(
+    Activation act, const R (&acc)[fusedTR][D + 2][fusedTP], int t,
+    R (&z)[D + 2][fusedTR], R (&a)[D + 2][fusedTR]
+)
+{
+    constexpr int S = D + 2;
+    #pragma unroll
+    for (int r = 0; r < fusedTR; ++r)
+    {
+        R zr[S], ar[S];
+        #pragma unroll
+        for (int s = 0; s < S; ++s) zr[s] = acc[r][s][t];
+        streamForward<R, D>(act, zr, ar, 1);
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            z[s][r] = zr[s];
+            a[s][r] = ar[s];
+        }
+    }
+}
+
 //- One tile of fusedForwardKernel (weights already in Ws)
 template<class R, int D>
 __device__ inline void fusedForwardTile
@@ -1063,20 +1112,7 @@ __device__ inline void fusedForwardTile
         const idx p = p0 + pl0 + t;
         if (p >= M) continue;
         R z[S][fusedTR], a[S][fusedTR];
-        #pragma unroll
-        for (int r = 0; r < fusedTR; ++r)
-        {
-            R zr[S], ar[S];
-            #pragma unroll
-            for (int s = 0; s < S; ++s) zr[s] = acc[r][s][t];
-            streamForward<R, D>(act, zr, ar, 1);
-            #pragma unroll
-            for (int s = 0; s < S; ++s)
-            {
-                z[s][r] = zr[s];
-                a[s][r] = ar[s];
-            }
-        }
+        tileStreamsForward<R, D>(act, acc, t, z, a);
         #pragma unroll
         for (int s = 0; s < S; ++s)
         {
@@ -1433,16 +1469,13 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
         // from L2 instead of from DRAM (no registers held meanwhile)
         if (dataGrad && mmaData && (mma & 256) && !W0)
         {
-            const int warp = threadIdx.x >> 5;
-            const int lane = threadIdx.x & 31;
-            const int g = lane >> 2;
-            const idx p = p0 + (warp & 3)*8 + 2*(lane & 3) + ((g & 3) & 1);
+            const idx p = p0 + mmaTilePoint();
             if (p < M)
             {
                 #pragma unroll
                 for (int mt = 0; mt < 2; ++mt)
                 {
-                    const int j0 = ((warp >> 2)*2 + mt)*16 + 8*((g & 3) >> 1) + 4*(g >> 2);
+                    const int j0 = mmaTileUnit(mt);
                     if (j0 >= n) continue;
                     #pragma unroll
                     for (int s = 0; s < S; ++s)
@@ -1487,20 +1520,7 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
                 const idx p = p0 + pl0 + t;
                 if (p >= M || j0 >= n) continue;
                 R z[S][fusedTR];
-                #pragma unroll
-                for (int s = 0; s < S; ++s)
-                {
-                    const idx col = (s*M + p)*ldA + j0;
-                    if (full)
-                    {
-                        gload4(Zin + col, z[s]);
-                    }
-                    else
-                    {
-                        #pragma unroll
-                        for (int r = 0; r < fusedTR; ++r) z[s][r] = j0 + r < n ? Zin[col + r] : R(0);
-                    }
-                }
+                loadUnits4<R, S>(Zin, M, p, ldA, j0, n, z);
                 R g[S][fusedTR];
                 #pragma unroll
                 for (int r = 0; r < fusedTR; ++r)
@@ -1847,19 +1867,12 @@ __device__ inline void fusedHeadTile
         const idx p = p0 + pl0 + t;
         const bool valid = p < M;
         R z[S][fusedTR], a[S][fusedTR];
+        tileStreamsForward<R, D>(act, acc, t, z, a);
         #pragma unroll
         for (int r = 0; r < fusedTR; ++r)
         {
-            R zr[S], ar[S];
             #pragma unroll
-            for (int s = 0; s < S; ++s) zr[s] = acc[r][s][t];
-            streamForward<R, D>(act, zr, ar, 1);
-            #pragma unroll
-            for (int s = 0; s < S; ++s)
-            {
-                z[s][r] = zr[s];
-                a[s][r] = j0 + r < m ? ar[s] : R(0);
-            }
+            for (int s = 0; s < S; ++s) a[s][r] = j0 + r < m ? a[s][r] : R(0);
         }
         // output streams: this thread's 4 units, then the 16 threads
         R o[S][headMaxOut];
