@@ -504,14 +504,14 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
         );
         fwdBlocksPerSm_ = std::max(occ, 1);
 
-        // Default: one output only (H200: poisson 100K -0.10 ms; with the 3
-        // outputs of cavity the head's epilogue cost more than the kernels
-        // it replaces, +0.03-0.04 ms); PINN_CUDA_HEAD=1 for up to headMaxOut
-        // outputs, =0 off
+        // On for up to headMaxOut outputs where two blocks fit per SM (H100:
+        // poisson 100K -0.03 ms, cavity -0.21 ms against the separate
+        // kernels since the loss runs once per tile on one warp);
+        // PINN_CUDA_HEAD=0 off
         const char* hv = std::getenv("PINN_CUDA_HEAD");
         const int headSetting = hv && *hv ? std::atoi(hv) : -1;
         head_ =
-            headSetting != 0 && (nOut_ == 1 || headSetting == 1)
+            headSetting != 0
          && sizeof(Real) == 4 && fwdVariant_ == 0 && !(mma_ & 1)
          && nW_ >= 3 && nOut_ <= headMaxOut;
         if (head_)

@@ -990,8 +990,16 @@ __device__ inline void backwardDataTileMma
 
 //- Weight gradient of one backward tile by 3xTF32 (float), accumulated in
 //  C fragments: dw[u] += G A^T for the 16 rows 16 (w % 4) + 0..15 (of G's
-//  K rows) x the 8 columns of n-tile nt = 5 (w / 4) + u (of A's K2 rows),
-//  u < 5, nt < ceil(K2/8); summed over the tile's S*32 columns
+//  K rows) x the 8 columns of n-tile nt = 4 (w / 4) + u, u < 4 (dw[4] is
+//  weightGradBiasRow's), i.e. A's
+//  rows 0..63; summed over the tile's S*32 columns. Every warp has the same
+//  4 n-tiles of work and no predicate: n-tiles or rows past A's K2 rows
+//  (or G's K) read whatever lies there (the padding, the next column, the
+//  fold's sums after the tile: inside the block's shared memory) into
+//  results that are never written. A's row 64 (the bias column when K2 =
+//  65) is weightGradBiasRow's. (The 9 n-tiles of K2 = 65 on 8 warps, the 9th
+//  predicated, cost 102 instructions per 8-column step of which 30 were
+//  WARPSYNC and 10 register zeroing: 38% of the backward's instructions.)
 template<int S>
 __device__ inline void weightGradTileMma
 (
@@ -1003,59 +1011,63 @@ __device__ inline void weightGradTileMma
     const int g = lane >> 2;
     const int t = lane & 3;
     const int mt = warp & 3;
-    const int nt0 = (warp >> 2)*5;
-    const int nN8 = (K2 + 7)/8;
-    if (mt*16 >= K || nt0 >= nN8) return;
+    const int nt0 = (warp >> 2)*4;
+    if (mt*16 >= K) return;
     const int kS = tileStride(K);
     const int kS2 = tileStride(K2);
-    const float* gb = Gs + t*kS + mt*16 + g;
-    const float* ab = As + t*kS2 + nt0*8 + g;
-    bool kv[5];
-    #pragma unroll
-    for (int u = 0; u < 5; ++u) kv[u] = nt0 + u < nN8 && (nt0 + u)*8 + g < K2;
-    #pragma unroll 2
+    const float* g0 = Gs + t*kS + mt*16 + g;
+    const float* g1 = g0 + 4*kS;
+    const float* a0 = As + t*kS2 + nt0*8 + g;
+    const float* a1 = a0 + 4*kS2;
+    #pragma unroll 4
     for (int kc = 0; kc < S*fusedPoints/8; ++kc)
     {
-        const float* gp = gb + kc*8*kS;
         unsigned ah[4], al[4];
-        splitTf32(gp[0], ah[0], al[0]);
-        splitTf32(gp[8], ah[1], al[1]);
-        splitTf32(gp[4*kS], ah[2], al[2]);
-        splitTf32(gp[4*kS + 8], ah[3], al[3]);
-        const float* ap = ab + kc*8*kS2;
-        unsigned bh[5][2], bl[5][2];
+        splitTf32(g0[0], ah[0], al[0]);
+        splitTf32(g0[8], ah[1], al[1]);
+        splitTf32(g1[0], ah[2], al[2]);
+        splitTf32(g1[8], ah[3], al[3]);
+        unsigned bh[4][2], bl[4][2];
         #pragma unroll
-        for (int u = 0; u < 5; ++u)
+        for (int u = 0; u < 4; ++u)
         {
-            const float x0 = kv[u] ? ap[u*8] : 0.f;
-            const float x1 = kv[u] ? ap[u*8 + 4*kS2] : 0.f;
-            splitTf32(x0, bh[u][0], bl[u][0]);
-            splitTf32(x1, bh[u][1], bl[u][1]);
+            splitTf32(a0[u*8], bh[u][0], bl[u][0]);
+            splitTf32(a1[u*8], bh[u][1], bl[u][1]);
         }
         #pragma unroll
-        for (int u = 0; u < 5; ++u)
-        {
-            if (nt0 + u < nN8)
-            {
-                mmaTf32(dw[u], al, bh[u][0], bh[u][1]);
-            }
-        }
+        for (int u = 0; u < 4; ++u) mmaTf32(dw[u], al, bh[u][0], bh[u][1]);
         #pragma unroll
-        for (int u = 0; u < 5; ++u)
-        {
-            if (nt0 + u < nN8)
-            {
-                mmaTf32(dw[u], ah, bl[u][0], bl[u][1]);
-            }
-        }
+        for (int u = 0; u < 4; ++u) mmaTf32(dw[u], ah, bl[u][0], bl[u][1]);
         #pragma unroll
-        for (int u = 0; u < 5; ++u)
-        {
-            if (nt0 + u < nN8)
-            {
-                mmaTf32(dw[u], ah, bh[u][0], bh[u][1]);
-            }
-        }
+        for (int u = 0; u < 4; ++u) mmaTf32(dw[u], ah, bh[u][0], bh[u][1]);
+        g0 += 8*kS;
+        g1 += 8*kS;
+        a0 += 8*kS2;
+        a1 += 8*kS2;
+    }
+}
+
+//- The weight gradient's column of A's row 64 (K2 = 65: the bias) in FFMA:
+//  thread = rows 4 (tid % 16) + 0..3 of G x the columns c = tid / 16 + 16 i
+//  of the tile; wb[r] += G[row][c] A[64][c] (rows >= K: never written)
+template<int S>
+__device__ inline void weightGradBiasRow
+(
+    const float* Gs, const float* As, int K, int K2, float (&wb)[4]
+)
+{
+    const int kS = tileStride(K);
+    const int kS2 = tileStride(K2);
+    const int r0 = (threadIdx.x & 15)*4;
+    const int c0 = threadIdx.x >> 4;
+    #pragma unroll 4
+    for (int c = c0; c < S*fusedPoints; c += fusedThreads/16)
+    {
+        float g4[4];
+        load4(Gs + c*kS + r0, g4);
+        const float a = As[c*kS2 + 64];
+        #pragma unroll
+        for (int r = 0; r < 4; ++r) wb[r] += g4[r]*a;
     }
 }
 
@@ -1146,9 +1158,10 @@ __device__ inline void fusedForwardTile
 //- The input tiles of a persistent block (tiles b, b + gridDim.x, ...):
 //  copied from In by double-buffered asynchronous copies (Xs0 and Xs0 +
 //  tileElems), or, with X1 (layer 1), computed from the points by
-//  firstLayerTile into Xs0. startInputTiles issues the first copy (the
-//  caller loads its weights meanwhile); forEachInputTile hands each tile
-//  to body(xs, p0) with the block synchronised, and drains the copies.
+//  firstLayerTile into the same two buffers. startInputTiles issues the
+//  first copy (the caller loads its weights meanwhile); forEachInputTile
+//  hands each tile to body(xs, p0) with the block synchronised, and drains
+//  the copies (tileElems 0: one buffer, with X1 only).
 template<class R, int S>
 __device__ inline void startInputTiles
 (
@@ -1172,27 +1185,34 @@ __device__ inline void forEachInputTile
 {
     constexpr int S = D + 2;
     const idx nTiles = (M + fusedPoints - 1)/fusedPoints;
-    int i = 0;
-    for (idx tile = blockIdx.x; tile < nTiles; tile += gridDim.x, ++i)
+    // X1: computed tiles, double-buffered too: a warp that has finished its
+    // part of tile i's product goes on with tile i + 1's inputs in the other
+    // buffer (one barrier per tile). One call site of body (it is large).
+    idx tile = blockIdx.x;
+    if (X1 && tile < nTiles) firstLayerTile<R, D>(act, X1, W0, K - 1, M, tile*fusedPoints, Xs0);
+    for (int i = 0; tile < nTiles; tile += gridDim.x, ++i)
     {
-        R* xs = Xs0;
+        const idx next = tile + gridDim.x;
+        R* const other = Xs0 + ((i + 1) & 1)*tileElems;
+        if (!X1)
+        {
+            // the next tile streams into the other buffer meanwhile
+            if (next < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, next*fusedPoints, other);
+            cpAsyncCommit();
+            cpAsyncWait<1>();
+        }
+        __syncthreads();
+        body(Xs0 + (i & 1)*tileElems, tile*fusedPoints);
         if (X1)
         {
-            __syncthreads();
-            firstLayerTile<R, D>(act, X1, W0, K - 1, M, tile*fusedPoints, Xs0);
+            // one buffer only (tileElems 0): the product must be done first
+            if (tileElems == 0) __syncthreads();
+            if (next < nTiles) firstLayerTile<R, D>(act, X1, W0, K - 1, M, next*fusedPoints, other);
         }
         else
         {
-            // the next tile streams into the other buffer meanwhile
-            const idx next = tile + gridDim.x;
-            if (next < nTiles) loadTileAsync<R, S>(In, ldIn, K, M, next*fusedPoints, Xs0 + ((i + 1) & 1)*tileElems);
-            cpAsyncCommit();
-            cpAsyncWait<1>();
-            xs = Xs0 + (i & 1)*tileElems;
+            __syncthreads();
         }
-        __syncthreads();
-        body(xs, tile*fusedPoints);
-        if (!X1) __syncthreads();
     }
     cpAsyncWait<0>();
 }
@@ -1443,7 +1463,8 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
     const bool wActive = !mmaW && (narrow ? part < nParts : (i0 < K && k0 < K2));
     const bool extraColumn = !narrow && k0 == 0 && K2 > 64;
     // FFMA: dw[0..3][.] a 4 x 4 block, dw[4][.] column 64 (extraColumn);
-    // mma: dw[u] the C fragment of n-tile u (weightGradTileMma)
+    // mma: dw[u] the C fragment of n-tile u (weightGradTileMma), dw[4][.]
+    // column 64 of 4 rows (weightGradBiasRow)
     R dw[5][4];
     #pragma unroll
     for (int r = 0; r < 5; ++r)
@@ -1498,7 +1519,11 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
                 backwardDataTileMma<D>(act, Ws, Gs, K, n, M, p0, Zin, Out, ldA, X0, fold ? foldS : nullptr, W0);
                 dataDone = true;
             }
-            if (mmaW) weightGradTileMma<S>(Gs, As, K, K2, dw);
+            if (mmaW)
+            {
+                weightGradTileMma<S>(Gs, As, K, K2, dw);
+                if (K2 > 64) weightGradBiasRow<S>(Gs, As, K, K2, dw[4]);
+            }
             if (fold)
             {
                 __syncthreads();
@@ -1627,9 +1652,9 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
         const int warp = threadIdx.x >> 5;
         const int lane = threadIdx.x & 31;
         const int mt = warp & 3;
-        const int nt0 = (warp >> 2)*5;
+        const int nt0 = (warp >> 2)*4;
         #pragma unroll
-        for (int u = 0; u < 5; ++u)
+        for (int u = 0; u < 4; ++u)
         {
             #pragma unroll
             for (int c = 0; c < 4; ++c)
@@ -1641,6 +1666,24 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
                     R& d = slice[i + idx(k)*m];
                     d = accumulate ? d + dw[u][c] : dw[u][c];
                 }
+            }
+        }
+        if (K2 > 64)
+        {
+            // column 64: the 16 column groups' sums in a fixed order
+            // (deterministic), through the weights' shared memory
+            R* red = reinterpret_cast<R*>(fusedSmem);
+            __syncthreads();
+            #pragma unroll
+            for (int r = 0; r < 4; ++r) red[(threadIdx.x >> 4)*64 + (threadIdx.x & 15)*4 + r] = dw[4][r];
+            __syncthreads();
+            const int i = threadIdx.x;
+            if (i < m)
+            {
+                R sum = R(0);
+                for (int cg = 0; cg < fusedThreads/16; ++cg) sum += red[cg*64 + i];
+                R& d = slice[i + idx(64)*m];
+                d = accumulate ? d + sum : sum;
             }
         }
         return;
@@ -1822,45 +1865,115 @@ struct HeadArgs
     bool accumulate = false;
 };
 
+//- Row stride of the per-point rows of the tile's outputs (then dL/do):
+//  the S*nOut values of a point, rounded up to an odd count, so that the
+//  loss warp's lanes (one row each) and the two rows a warp reads at once
+//  in phase 3 fall in distinct banks
+__host__ __device__ constexpr int headRowStride(int S, int nOut)
+{
+    return (S*nOut) | 1;
+}
+
 //- Shared memory of fusedHeadKernel: the forward kernel's (weights, two
-//  tiles), the loss terms (double), the output weights and 5 nOut
-//  accumulators per thread
+//  tiles), the loss terms (double), the output weights, 5 nOut
+//  accumulators per thread and the tile's per-point rows
 template<class R, int D>
 constexpr std::size_t fusedHeadSmem(int K, int m, int nOut, int nTerms)
 {
     return fusedForwardSmem<R, D>(K)
       + std::size_t((nTerms + 1)/2*2)*sizeof(double)
-      + std::size_t(roundUp4(nOut*(m + 1)) + fusedThreads*5*nOut)*sizeof(R);
+      + std::size_t(roundUp4(nOut*(m + 1)) + fusedThreads*5*nOut + fusedPoints*headRowStride(D + 2, nOut))*sizeof(R);
 }
 
-//- pointLoss for the head, out of line: it runs on 2 of 16 threads, and
-//  inlined twice (per point of a thread) it would crowd the tile product
+//- pointLoss for the head, out of line (one warp of the block runs it, once
+//  per tile, lane = point; inlined it would crowd the tile product's
+//  registers): row holds the point's outputs on entry, dL/do on exit
 template<class R, int D>
 __device__ __noinline__ void headPointLoss
 (
-    const HeadArgs<R>& h, idx gp, const R* o, double* sAcc, R* ob
+    const HeadArgs<R>& h, idx gp, R* row, R* eqLoss, double* sAcc
 )
 {
-    pointLoss<R, D>(h.pde, gp, o, h.nInterior, h.X, h.wI, h.bnd, nullptr, sAcc, ob);
+    constexpr int S = D + 2;
+    const int n = S*h.pde.nOut;
+    R o[S*headMaxOut];
+    for (int e = 0; e < n; ++e)
+    {
+        o[e] = row[e];
+        row[e] = R(0);
+    }
+    pointLoss<R, D>(h.pde, gp, o, h.nInterior, h.X, h.wI, h.bnd, eqLoss, sAcc, row);
 }
 
+//- One tile of the head. Three phases: (1) the product, the layer's streams
+//  and the outputs o of the tile's 32 points (4-unit partial sums summed
+//  over the 16 threads of a point), written to oS; (2) warp 0 computes the
+//  32 points' residuals, loss terms and dL/do (lane = point: one call of
+//  pointLoss per tile, all lanes busy, where 2 of 32 lanes per call in
+//  every warp did it before) in their place; (3) every thread reads dL/do of its
+//  points and goes back through the output layer and the stream recurrence
 template<class R, int D>
 __device__ inline void fusedHeadTile
 (
     Activation act, const R* Ws, const R* Xs, int m, int K, idx M, idx p0,
     R* __restrict__ Gout, int ldOut, const HeadArgs<R>& h, const R* WoS,
-    R* myAcc, double* sAcc
+    R* myAcc, double* sAcc, R* oS, R* eqLoss
 )
 {
     constexpr int S = D + 2;
     const int nOut = h.pde.nOut;
+    const int rowStride = headRowStride(S, nOut);
     const int rg = threadIdx.x % fusedRowGroups;
     const int j0 = rg*fusedTR;
     const int pl0 = (threadIdx.x/fusedRowGroups)*fusedTP;
-    const int lane = threadIdx.x & 31;
     R acc[fusedTR][S][fusedTP];
     tileProduct<R, S>(Ws, Xs, K, j0, pl0, acc);
 
+    // (1) outputs of the thread's points
+    #pragma unroll
+    for (int t = 0; t < fusedTP; ++t)
+    {
+        R z[S][fusedTR], a[S][fusedTR];
+        tileStreamsForward<R, D>(act, acc, t, z, a);
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            #pragma unroll
+            for (int k = 0; k < headMaxOut; ++k)
+            {
+                if (k >= nOut) continue;   // uniform: only the outputs there are
+                R v = R(0);
+                #pragma unroll
+                for (int r = 0; r < fusedTR; ++r)
+                {
+                    if (j0 + r < m) v += WoS[k + (j0 + r)*nOut]*a[s][r];
+                }
+                #pragma unroll
+                for (int off = 8; off > 0; off >>= 1) v += __shfl_xor_sync(0xffffffffu, v, off);
+                if (s == 0) v += WoS[k + m*nOut];
+                if (rg == 0) oS[(pl0 + t)*rowStride + s*nOut + k] = v;
+            }
+        }
+    }
+    __syncthreads();
+
+    // (2) loss and dL/do of the tile's points by warp 0 (in place)
+    if (threadIdx.x < fusedPoints)
+    {
+        const int pl = threadIdx.x;
+        R* row = oS + pl*rowStride;
+        if (p0 + pl < M)
+        {
+            headPointLoss<R, D>(h, h.start + p0 + pl, row, eqLoss, sAcc);
+        }
+        else
+        {
+            for (int e = 0; e < S*nOut; ++e) row[e] = R(0);
+        }
+    }
+    __syncthreads();
+
+    // (3) back through the output layer and the layer's stream recurrence
     #pragma unroll
     for (int t = 0; t < fusedTP; ++t)
     {
@@ -1874,71 +1987,14 @@ __device__ inline void fusedHeadTile
             #pragma unroll
             for (int s = 0; s < S; ++s) a[s][r] = j0 + r < m ? a[s][r] : R(0);
         }
-        // output streams: this thread's 4 units, then the 16 threads
-        R o[S][headMaxOut];
-        #pragma unroll
-        for (int s = 0; s < S; ++s)
-        {
-            #pragma unroll
-            for (int k = 0; k < headMaxOut; ++k)
-            {
-                R v = R(0);
-                if (k < nOut)   // uniform: only the outputs there are
-                {
-                    #pragma unroll
-                    for (int r = 0; r < fusedTR; ++r)
-                    {
-                        if (j0 + r < m) v += WoS[k + (j0 + r)*nOut]*a[s][r];
-                    }
-                    #pragma unroll
-                    for (int off = 8; off > 0; off >>= 1) v += __shfl_xor_sync(0xffffffffu, v, off);
-                }
-                o[s][k] = v;
-            }
-        }
-        #pragma unroll
-        for (int k = 0; k < headMaxOut; ++k)
-        {
-            if (k < nOut) o[0][k] += WoS[k + m*nOut];
-        }
-        // loss and dL/do at the point, by thread t of the 16, then to all
         R ob[S][headMaxOut];
         #pragma unroll
         for (int s = 0; s < S; ++s)
         {
             #pragma unroll
-            for (int k = 0; k < headMaxOut; ++k) ob[s][k] = R(0);
-        }
-        if (rg == t && valid)
-        {
-            R oo[S*headMaxOut], bb[S*headMaxOut];
-            for (int s = 0; s < S; ++s)
-            {
-                for (int k = 0; k < nOut; ++k)
-                {
-                    oo[s*nOut + k] = o[s][k];
-                    bb[s*nOut + k] = R(0);
-                }
-            }
-            headPointLoss<R, D>(h, h.start + p, oo, sAcc, bb);
-            #pragma unroll
-            for (int s = 0; s < S; ++s)
-            {
-                #pragma unroll
-                for (int k = 0; k < headMaxOut; ++k)
-                {
-                    if (k < nOut) ob[s][k] = bb[s*nOut + k];
-                }
-            }
-        }
-        const int src = (lane & 16) + t;
-        #pragma unroll
-        for (int s = 0; s < S; ++s)
-        {
-            #pragma unroll
             for (int k = 0; k < headMaxOut; ++k)
             {
-                if (k < nOut) ob[s][k] = __shfl_sync(0xffffffffu, ob[s][k], src);
+                ob[s][k] = k < nOut ? oS[(pl0 + t)*rowStride + s*nOut + k] : R(0);
             }
         }
         // dL/da of the thread's units, dL/dz (stored), the output layer's
@@ -2018,7 +2074,8 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedHeadKernel
 {
     constexpr int S = D + 2;
     const int nOut = h.pde.nOut;
-    const int nTerms = h.pde.nEq + h.nGroups;
+    const int nEq = h.pde.nEq;
+    const int nTerms = nEq + h.nGroups;
     extern __shared__ __align__(16) unsigned char fusedSmem[];
     R* Ws = reinterpret_cast<R*>(fusedSmem);
     R* const Xs0 = Ws + weightElems(K);
@@ -2027,10 +2084,15 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedHeadKernel
     R* WoS = reinterpret_cast<R*>(sAcc + (nTerms + 1)/2*2);
     R* hAcc = WoS + roundUp4(nOut*(m + 1));
     R* myAcc = hAcc + threadIdx.x*5*nOut;
+    R* oS = hAcc + fusedThreads*5*nOut;
 
     for (int e = threadIdx.x; e < nTerms; e += fusedThreads) sAcc[e] = 0.0;
     for (int e = threadIdx.x; e < nOut*(m + 1); e += fusedThreads) WoS[e] = h.Wo[e];
     for (int e = 0; e < 5*nOut; ++e) myAcc[e] = R(0);
+    // the interior loss terms of warp 0's points (per thread, summed at the end)
+    R eqLoss[maxEquations];
+    #pragma unroll
+    for (int e = 0; e < maxEquations; ++e) eqLoss[e] = R(0);
 
     // input tiles as in fusedForwardKernel (X1: the head is layer 1)
     startInputTiles<R, S>(In, ldIn, K, M, X1, Xs0);
@@ -2040,9 +2102,17 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedHeadKernel
         act, In, ldIn, K, M, X1, W0, Xs0, tileElems,
         [&](const R* xs, idx p0)
         {
-            fusedHeadTile<R, D>(act, Ws, xs, m, K, M, p0, Gout, ldOut, h, WoS, myAcc, sAcc);
+            fusedHeadTile<R, D>(act, Ws, xs, m, K, M, p0, Gout, ldOut, h, WoS, myAcc, sAcc, oS, eqLoss);
         }
     );
+    if (threadIdx.x < 32)
+    {
+        for (int e = 0; e < nEq; ++e)
+        {
+            const R v = warpSum(eqLoss[e]);
+            if (threadIdx.x == 0) atomicAdd(&sAcc[e], double(v));
+        }
+    }
     __syncthreads();
     for (int e = threadIdx.x; e < nTerms; e += fusedThreads) atomicAdd(&h.lossAcc[e], sAcc[e]);
 

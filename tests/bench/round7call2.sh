@@ -1,0 +1,33 @@
+#!/bin/bash
+# Round 7, call 2: the head with one loss call per tile (warp 0, lane =
+# point) and layer 1's computed input tiles double-buffered, against
+# e11014f; the head for cavity's 3 outputs (PINN_CUDA_HEAD=1); per-kernel
+# durations; per-SASS-instruction execution counts of the backward and
+# head kernels (ncu source page)
+root="$(cd "${0%/*}/../.." && pwd)"
+final="${OUT:-/tmp/r7c2}"; mkdir -p "$final"
+OUT="$final/perf" BASE_ARGS="--quick --steps 50 --cpu-steps 1" \
+  "$root/tests/bench/perfCompare.sh" "- PINN_CUDA_HEAD=1" "--quick --steps 50 --cpu-steps 1" > "$final/perf.txt" 2>&1
+runNew() { ( . /tmp/rn/env.sh; export LD_LIBRARY_PATH="/tmp/rn/tree/build-gpu/lib:$LD_LIBRARY_PATH" PATH="/tmp/rn/tree/build-gpu/bin:$PATH"; "$@" ); }
+for pr in poisson cavity; do
+  PINN_CUDA_HEAD=1 runNew timeout 60 ncu --clock-control none -s 40 -c 12 --metrics gpu__time_duration.sum,smsp__inst_executed.sum,smsp__issue_active.avg.pct_of_peak_sustained_active \
+    benchTrainStep --only $pr:100000 --steps 5 --cpu-steps 0 > "$final/ncu-$pr.txt" 2>&1
+done
+# SASS with per-instruction counts: one backward hidden layer, the head (cavity)
+runNew timeout 120 ncu --clock-control none -k regex:fusedBackwardKernel -s 1 -c 1 --section SourceCounters --section InstructionStats -o "$final/bwd" \
+  benchTrainStep --only poisson:100000 --steps 1 --cpu-steps 0 > "$final/ncu-bwd.log" 2>&1
+PINN_CUDA_HEAD=1 runNew timeout 120 ncu --clock-control none -k regex:fusedHeadKernel -s 1 -c 1 --section SourceCounters --section InstructionStats -o "$final/head" \
+  benchTrainStep --only cavity:100000 --steps 1 --cpu-steps 0 > "$final/ncu-head.log" 2>&1
+for r in bwd head; do
+  runNew ncu -i "$final/$r.ncu-rep" --page source --print-source sass --csv > "$final/sass-$r.csv" 2>&1
+  runNew ncu -i "$final/$r.ncu-rep" --page details --section InstructionStats > "$final/mix-$r.txt" 2>&1
+done
+ls -la "$final"
+for pr in poisson cavity; do
+echo "== per-kernel $pr 100K (HEAD=1)"
+grep -E "^\s+(void|std)|gpu__time|inst_exec|issue_active" "$final/ncu-$pr.txt" | sed 's/(pinn::[^)]*)//' | awk '/void|std/{printf "\n%s ", $2; next} {printf "%s ", $NF}' | cut -c1-90; echo
+done
+echo "== compare"; grep -E "^(gpu|cpu)" "$final"/perf/bench-*.log /dev/null | sed 's/.*bench-//'
+grep -E "cudaTests variant" "$final/perf.txt"
+grep -hE "Failure|rel. diff|gradient|Expected|Which is" "$final"/perf/tests-*.log | head -20
+head -c 3000 "$final/mix-bwd.txt"
