@@ -363,13 +363,12 @@ __device__ inline void loadTile
     }
 }
 
-//- 16-byte asynchronous copy global -> shared (cp.async, sm_80+); zero
-//  fill where !valid (src is not read then)
-__device__ inline void cpAsync16(void* dst, const void* src, bool valid)
+//- 16-byte asynchronous copy global -> shared (cp.async, sm_80+) to the
+//  shared-space address dst; zero fill where !valid (src is not read then)
+__device__ inline void cpAsync16(unsigned dst, const void* src, bool valid)
 {
-    const unsigned d = unsigned(__cvta_generic_to_shared(dst));
     const int n = valid ? 16 : 0;
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" :: "r"(d), "l"(src), "r"(n) : "memory");
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" :: "r"(dst), "l"(src), "r"(n) : "memory");
 }
 
 __device__ inline void cpAsyncCommit()
@@ -405,13 +404,21 @@ __device__ inline void loadTileAsync
     unsigned q = threadIdx.x - c*chunks;
     const unsigned dc = unsigned(fusedThreads)/chunks;
     const unsigned dq = unsigned(fusedThreads) - dc*chunks;
+    // Per copy: the source as the tile's first column + stream s's offset
+    // (64-bit, s*M*ldIn) + a 32-bit offset within the stream's 32 columns;
+    // the destination as a 32-bit shared address (the 64-bit products and
+    // the branch on validity were ~20 of ~37 instructions per copy)
+    const R* const tileIn = In + p0*ldIn;
+    const idx streamStride = M*ldIn;
+    const unsigned nValid = unsigned(M - p0 < idx(fusedPoints) ? M - p0 : idx(fusedPoints));
+    const unsigned xs = unsigned(__cvta_generic_to_shared(Xs));
     for (unsigned e = threadIdx.x; e < total; e += fusedThreads)
     {
         const unsigned s = c/fusedPoints;
-        const idx p = p0 + idx(c % fusedPoints);
-        const bool valid = p < M;
-        const R* src = In + (valid ? (idx(s)*M + p)*ldIn + q*perChunk : 0);
-        cpAsync16(Xs + c*kSm + q*perChunk, src, valid);
+        const unsigned cp = c % fusedPoints;
+        const bool valid = cp < nValid;
+        const R* src = tileIn + (idx(s)*streamStride + idx(cp*unsigned(ldIn) + q*perChunk));
+        cpAsync16(xs + (c*unsigned(kSm) + q*perChunk)*unsigned(sizeof(R)), valid ? src : In, valid);
         c += dc;
         q += dq;
         if (q >= chunks)
