@@ -218,7 +218,7 @@ private:
     bool fold0_ = true;
     //- The last hidden layer, output layer, loss and output backward in one
     //  kernel (fusedHeadKernel; float, FFMA forward, nW >= 3, two blocks per
-    //  SM, one output by default: see the constructor)
+    //  SM, up to headMaxOut outputs: see the constructor)
     bool head_ = false;
     //- No first-layer kernel: layer 1's forward and backward compute their
     //  input streams A_1 (and Z_1) from the points (firstLayerTile); needs
