@@ -556,7 +556,7 @@ __device__ inline void firstLayerZ(const R* w, const R* x, R* z)
 //  addresses across a warp, independent points for the pipeline. Points
 //  p >= M get finite values (from x = 0) that meet only zero gradient
 //  columns or are never stored. n <= 64.
-template<class R, int D>
+template<class R, int D, bool LoadAll = true>
 __device__ inline void firstLayerTile
 (
     Activation act, const R* __restrict__ X, const R* __restrict__ W0, int n,
@@ -572,17 +572,47 @@ __device__ inline void firstLayerTile
     {
         R w[D + 1];
         firstLayerWeights<R, D>(W0, n, j, w);
-        #pragma unroll 4
-        for (int pl = g; pl < fusedPoints; pl += groups)
+        // the streams of unit j at point pl (coordinates x) into the tile
+        auto store = [&](int pl, const R* x)
         {
-            const idx p = p0 + pl;
-            R x[D], z[S], a[S];
-            #pragma unroll
-            for (int i = 0; i < D; ++i) x[i] = p < M ? X[p*D + i] : R(0);
+            R z[S], a[S];
             firstLayerZ<R, D>(w, x, z);
             streamForward<R, D>(act, z, a, 1);
             #pragma unroll
             for (int s = 0; s < S; ++s) Xs[(s*fusedPoints + pl)*kSm + j] = a[s];
+        };
+        if constexpr (LoadAll)
+        {
+            // the thread's 8 points' coordinates loaded at once, in flight
+            // together (H100: layer 1's forward 256 -> 218 us)
+            constexpr int nPl = fusedPoints/groups;
+            R xs[nPl][D];
+            #pragma unroll
+            for (int q = 0; q < nPl; ++q)
+            {
+                const idx p = p0 + g + q*groups;
+                #pragma unroll
+                for (int i = 0; i < D; ++i) xs[q][i] = p < M ? X[p*D + i] : R(0);
+            }
+            #pragma unroll
+            for (int q = 0; q < nPl; ++q) store(g + q*groups, xs[q]);
+        }
+        else
+        {
+            // point by point (the backward: its registers are short at the
+            // tile's start, LoadAll spilled there)
+            #pragma unroll 4
+            for (int pl = g; pl < fusedPoints; pl += groups)
+            {
+                const idx p = p0 + pl;
+                R x[D], z[S], a[S];
+                #pragma unroll
+                for (int i = 0; i < D; ++i) x[i] = p < M ? X[p*D + i] : R(0);
+                firstLayerZ<R, D>(w, x, z);
+                streamForward<R, D>(act, z, a, 1);
+                #pragma unroll
+                for (int s = 0; s < S; ++s) Xs[(s*fusedPoints + pl)*kSm + j] = a[s];
+            }
         }
     }
     if (threadIdx.x < fusedPoints)
@@ -1491,7 +1521,7 @@ __global__ void __launch_bounds__(fusedThreads, 2) fusedBackwardKernel
         if (ldG % 4 == 0) loadTileAsync<R, S>(G, ldG, K, M, p0, Gs);
         if (ldA % 4 == 0 && !W0) loadTileAsync<R, S>(A, ldA, K2, M, p0, As);
         cpAsyncCommit();
-        if (W0) firstLayerTile<R, D>(act, X0, W0, n, M, p0, As);
+        if (W0) firstLayerTile<R, D, false>(act, X0, W0, n, M, p0, As);
         // (mma bit 8) the Z values that the data-gradient epilogue will
         // read, prefetched into L2 now: they then arrive after the product
         // from L2 instead of from DRAM (no registers held meanwhile)
