@@ -327,6 +327,14 @@ private:
         return fold0_ && sizeof(Real) == 4 && (mma_ & 2) && m2 >= 16 && m2 <= fusedMaxRows;
     }
 
+    //- Shared memory of the head kernel for a layer of m units and K inputs
+    std::size_t headSmem(int K, int m) const
+    {
+        return D_ == 1 ? fusedHeadSmem<Real, 1>(K, m, nOut_, nTerms_)
+            : D_ == 2 ? fusedHeadSmem<Real, 2>(K, m, nOut_, nTerms_)
+            : fusedHeadSmem<Real, 3>(K, m, nOut_, nTerms_);
+    }
+
     //- Forward streams of M points X (device) through parameters P into O_;
     //  lossAcc/step (fused path): zeroed/advanced by the first kernel
     void forward
@@ -519,10 +527,7 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
             const void* hk = D_ == 1 ? (const void*)fusedHeadKernel<Real, 1>
                 : D_ == 2 ? (const void*)fusedHeadKernel<Real, 2>
                 : (const void*)fusedHeadKernel<Real, 3>;
-            const std::size_t hs =
-                D_ == 1 ? fusedHeadSmem<Real, 1>(fusedMaxK, fusedMaxRows, nOut_, nTerms_)
-              : D_ == 2 ? fusedHeadSmem<Real, 2>(fusedMaxK, fusedMaxRows, nOut_, nTerms_)
-              : fusedHeadSmem<Real, 3>(fusedMaxK, fusedMaxRows, nOut_, nTerms_);
+            const std::size_t hs = headSmem(fusedMaxK, fusedMaxRows);
             raise(hk, hs);
             int hocc = 0;
             PINN_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&hocc, hk, fusedThreads, hs));
@@ -1057,10 +1062,7 @@ void CudaBackend<Real>::forward
             const int K = sizes_[l] + 1;
             const idx tiles = (M + fusedPoints - 1)/fusedPoints;
             const int grid = int(std::max<idx>(1, std::min<idx>(tiles, nSlices_)));
-            const std::size_t smem =
-                D_ == 1 ? fusedHeadSmem<Real, 1>(K, m, nOut_, nTerms_)
-              : D_ == 2 ? fusedHeadSmem<Real, 2>(K, m, nOut_, nTerms_)
-              : fusedHeadSmem<Real, 3>(K, m, nOut_, nTerms_);
+            const std::size_t smem = headSmem(K, m);
             if (D_ == 1) fusedHeadKernel<Real, 1><<<grid, fusedThreads, smem, stream_>>>(act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);
             else if (D_ == 2) fusedHeadKernel<Real, 2><<<grid, fusedThreads, smem, stream_>>>(act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);
             else fusedHeadKernel<Real, 3><<<grid, fusedThreads, smem, stream_>>>(act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);

@@ -50,6 +50,18 @@ struct BoundaryView
     const int* group = nullptr;
 };
 
+//- The start of a pass, by block 0 of the step's first kernel: the loss
+//  accumulators zeroed, the Adam step advanced (either may be null)
+__device__ inline void beginPass(double* lossAcc, int nTerms, std::int64_t* step)
+{
+    if (blockIdx.x != 0) return;
+    if (lossAcc)
+    {
+        for (int t = threadIdx.x; t < nTerms; t += blockDim.x) lossAcc[t] = 0.0;
+    }
+    if (step && threadIdx.x == 0) ++(*step);
+}
+
 //- Adam hyper-parameters as plain doubles (kernel argument)
 struct AdamParams
 {
@@ -605,13 +617,10 @@ __device__ inline void firstLayerTile
             for (int pl = g; pl < fusedPoints; pl += groups)
             {
                 const idx p = p0 + pl;
-                R x[D], z[S], a[S];
+                R x[D];
                 #pragma unroll
                 for (int i = 0; i < D; ++i) x[i] = p < M ? X[p*D + i] : R(0);
-                firstLayerZ<R, D>(w, x, z);
-                streamForward<R, D>(act, z, a, 1);
-                #pragma unroll
-                for (int s = 0; s < S; ++s) Xs[(s*fusedPoints + pl)*kSm + j] = a[s];
+                store(pl, x);
             }
         }
     }
@@ -1108,10 +1117,6 @@ __device__ inline void weightGradBiasRow
     }
 }
 
-//- Forward through one hidden layer, its GEMM fused with the stream
-//  recurrence: Z = [W b] In over the K = n_in + 1 rows of In (input streams
-//  with their constant row), then Zout = Z and Out = streamForward(Z) for
-//  the nRows (= m) units, and Out's constant row nRows. One tile per block.
 //- The stream recurrence on the FFMA tile product of point t: z[s][r] =
 //  acc[r][s][t] and a = streamForward(z), unit by unit
 template<class R, int D>
@@ -1138,6 +1143,10 @@ __device__ inline void tileStreamsForward
     }
 }
 
+//- Forward through one hidden layer, its GEMM fused with the stream
+//  recurrence: Z = [W b] In over the K = n_in + 1 rows of In (input streams
+//  with their constant row), then Zout = Z and Out = streamForward(Z) for
+//  the nRows (= m) units, and Out's constant row nRows.
 //- One tile of fusedForwardKernel (weights already in Ws)
 template<class R, int D>
 __device__ inline void fusedForwardTile
@@ -1290,15 +1299,8 @@ __global__ void __launch_bounds__(fusedThreads, MinBlocks) fusedForwardKernel
 {
     constexpr int S = D + 2;
     // the start of a pass (when the first-layer kernel, which does it
-    // otherwise, does not run): loss accumulators zeroed, step advanced
-    if (blockIdx.x == 0)
-    {
-        if (lossAcc)
-        {
-            for (int t = threadIdx.x; t < nTerms; t += blockDim.x) lossAcc[t] = 0.0;
-        }
-        if (step && threadIdx.x == 0) ++(*step);
-    }
+    // otherwise, does not run)
+    beginPass(lossAcc, nTerms, step);
     // 3xTF32 tensor-core product (float, K >= 16) or FFMA
     const bool useMma = std::is_same<R, float>::value && (mma & 1) && K >= 16;
     extern __shared__ __align__(16) unsigned char fusedSmem[];
@@ -1360,14 +1362,7 @@ __global__ void __launch_bounds__(blockSize) firstLayerKernel
 {
     constexpr int S = D + 2;
     static_assert(D + 1 <= 4, "input streams take 4 rows");
-    if (blockIdx.x == 0)
-    {
-        if (lossAcc)
-        {
-            for (int t = threadIdx.x; t < nTerms; t += blockDim.x) lossAcc[t] = 0.0;
-        }
-        if (step && threadIdx.x == 0) ++(*step);
-    }
+    beginPass(lossAcc, nTerms, step);
     const int q4 = ldOut/4;
     const idx total = M*q4;
     for
@@ -1762,8 +1757,8 @@ __device__ inline R warpSum(R v)
 
 //- Residual, loss terms and dL/do of training point gp (interior points
 //  first, then boundary points): o and ob hold its output streams
-//  o[s*nOut + k]; the interior terms go to eqLoss (per thread; nullptr:
-//  to sAcc too), the boundary terms to the block's sAcc (shared, double)
+//  o[s*nOut + k]; the interior terms go to eqLoss (per thread), the
+//  boundary terms to the block's sAcc (shared, double)
 template<class R, int D>
 __device__ inline void pointLoss
 (
@@ -1783,8 +1778,7 @@ __device__ inline void pointLoss
         const R w = wI[gp];
         for (int e = 0; e < nEq; ++e)
         {
-            if (eqLoss) eqLoss[e] += w*r[e]*r[e];
-            else atomicAdd(&sAcc[e], double(w*r[e]*r[e]));
+            eqLoss[e] += w*r[e]*r[e];
             rbar[e] = R(2)*w*r[e];
         }
         pdeResidualVjp<R>(pde, x, o, nOut, rbar, ob);
@@ -2205,11 +2199,9 @@ __global__ void evaluateKernel
 //  counter (device side, so that a captured graph replays correctly)
 static __global__ void beginPassKernel(double* lossAcc, int nTerms, std::int64_t* step)
 {
-    for (int t = threadIdx.x; t < nTerms; t += blockDim.x) lossAcc[t] = 0.0;
-    if (step && threadIdx.x == 0) ++(*step);
+    beginPass(lossAcc, nTerms, step);
 }
 
-//- grad = sum of the nPartial weight-gradient slices (fixed order)
 //- Block shape of the slice sums: sliceParams parameters (one warp wide,
 //  coalesced) times sliceGroups groups of slices, reduced in shared memory
 //  in a fixed order (deterministic)
@@ -2241,6 +2233,7 @@ __device__ inline R sumSlices
 }
 
 
+//- grad = sum of the nPartial weight-gradient slices (fixed order)
 template<class R>
 __global__ void reducePartialsKernel
 (

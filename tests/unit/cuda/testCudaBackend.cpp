@@ -399,8 +399,9 @@ TYPED_TEST(CudaBackendTest, FusedEqualsUnfused)
 // The fused head (last hidden layer + output layer + loss + their backward
 // in one kernel) and layer 0's weight gradient folded into layer 1's
 // backward give the loss and gradient of the separate kernels (float: the
-// head needs the float FFMA forward). Forced on for every output count
-// (PINN_CUDA_HEAD=1), chunked (slices accumulate) and not, odd widths
+// head needs the float FFMA forward). On (PINN_CUDA_HEAD=1, the default)
+// for every output count where it fits, chunked (slices accumulate) and
+// not, odd widths
 TEST(CudaBackendHead, FusedHeadEqualsSeparateKernels)
 {
     PINN_SKIP_WITHOUT_GPU();
