@@ -173,15 +173,18 @@ int main(int argc, char** argv)
 
     if (!only.empty())
     {
-        std::vector<Row> keep;
-        for (const Row& r : rows)
+        // "problem:N": that one row, any N (e.g. N = 7680: 8448 points, 264
+        // tiles of 32, one per resident block on 132 SMs)
+        const auto colon = only.find(':');
+        const std::string pName = only.substr(0, colon);
+        const long long n = colon == std::string::npos ? 0 : std::atoll(only.c_str() + colon + 1);
+        if ((pName != "poisson" && pName != "cavity") || n <= 0)
         {
-            if (r.device == "gpu" && !r.unfused && r.chunk == big && only == r.problem + ":" + std::to_string(r.n))
-            {
-                keep.push_back(r);
-            }
+            std::fprintf(stderr, "--only wants poisson:N or cavity:N with N > 0, not '%s'\n", only.c_str());
+            return 2;
         }
-        rows = keep;
+        rows.clear();
+        if (haveGpu) rows.push_back({"gpu", pName, idx(n), big});
     }
 
     const AdamConfig cfg;   // lr 1e-3, betas 0.9/0.999, eps 1e-8, constant
