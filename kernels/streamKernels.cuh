@@ -1939,6 +1939,27 @@ __device__ __noinline__ void headPointLoss
     pointLoss<R, D>(h.pde, gp, o, h.nInterior, h.X, h.wI, h.bnd, eqLoss, sAcc, row);
 }
 
+//- Point t's accumulators of a thread's tile product, in slot 0 of out (t
+//  at run time: selects, no local memory)
+template<class R, int S>
+__device__ inline void pointAcc
+(
+    const R (&acc)[fusedTR][S][fusedTP], int t, R (&out)[fusedTR][S][fusedTP]
+)
+{
+    static_assert(fusedTP == 2, "pointAcc selects one of two points");
+    #pragma unroll
+    for (int r = 0; r < fusedTR; ++r)
+    {
+        #pragma unroll
+        for (int s = 0; s < S; ++s)
+        {
+            out[r][s][0] = t == 0 ? acc[r][s][0] : acc[r][s][1];
+            out[r][s][1] = out[r][s][0];
+        }
+    }
+}
+
 //- One tile of the head. Three phases: (1) the product, the layer's streams
 //  and the outputs o of the tile's 32 points (4-unit partial sums summed
 //  over the 16 threads of a point), written to oS; (2) warp 0 computes the
@@ -1963,12 +1984,17 @@ __device__ inline void fusedHeadTile
     R acc[fusedTR][S][fusedTP];
     tileProduct<R, S>(Ws, Xs, K, j0, pl0, acc);
 
-    // (1) outputs of the thread's points
-    #pragma unroll
+    // (1) outputs of the thread's points (the two points by a loop, not
+    // unrolled: code run once per tile, half as long to fetch)
+    #pragma unroll 1
     for (int t = 0; t < fusedTP; ++t)
     {
         R z[S][fusedTR], a[S][fusedTR];
-        tileStreamsForward<R, D>(act, acc, t, z, a);
+        {
+            R accT[fusedTR][S][fusedTP];
+            pointAcc<R, S>(acc, t, accT);
+            tileStreamsForward<R, D>(act, accT, 0, z, a);
+        }
         #pragma unroll
         for (int s = 0; s < S; ++s)
         {
@@ -2008,13 +2034,18 @@ __device__ inline void fusedHeadTile
     __syncthreads();
 
     // (3) back through the output layer and the layer's stream recurrence
-    #pragma unroll
+    // (the points by a loop, as in (1))
+    #pragma unroll 1
     for (int t = 0; t < fusedTP; ++t)
     {
         const idx p = p0 + pl0 + t;
         const bool valid = p < M;
         R z[S][fusedTR], a[S][fusedTR];
-        tileStreamsForward<R, D>(act, acc, t, z, a);
+        {
+            R accT[fusedTR][S][fusedTP];
+            pointAcc<R, S>(acc, t, accT);
+            tileStreamsForward<R, D>(act, accT, 0, z, a);
+        }
         #pragma unroll
         for (int r = 0; r < fusedTR; ++r)
         {

@@ -33,27 +33,35 @@ struct ActivationDerivs
     R s, s1, s2, s3;
 };
 
+//- sin and its derivatives, out of line on the device (PINN_HD_OUTLINE):
+//  the fused kernels call activationDerivs for every unit they hold, and
+//  inlined sinf/cosf there made the tanh kernels' code several times larger
+template<class R>
+PINN_HD_OUTLINE ActivationDerivs<R> sinDerivs(R z)
+{
+    ActivationDerivs<R> d;
+    const R sn = math::sinR(z);
+    const R cs = math::cosR(z);
+    d.s = sn;
+    d.s1 = cs;
+    d.s2 = -sn;
+    d.s3 = -cs;
+    return d;
+}
+
 template<class R>
 PINN_HD ActivationDerivs<R> activationDerivs(Activation act, R z)
 {
+    if (act != Activation::tanh)
+    {
+        return sinDerivs(z);
+    }
     ActivationDerivs<R> d;
-    if (act == Activation::tanh)
-    {
-        const R t = math::tanhR(z);
-        d.s = t;
-        d.s1 = R(1) - t*t;
-        d.s2 = R(-2)*t*d.s1;
-        d.s3 = R(-2)*d.s1*(d.s1 - R(2)*t*t);
-    }
-    else
-    {
-        const R sn = math::sinR(z);
-        const R cs = math::cosR(z);
-        d.s = sn;
-        d.s1 = cs;
-        d.s2 = -sn;
-        d.s3 = -cs;
-    }
+    const R t = math::tanhR(z);
+    d.s = t;
+    d.s1 = R(1) - t*t;
+    d.s2 = R(-2)*t*d.s1;
+    d.s3 = R(-2)*d.s1*(d.s1 - R(2)*t*t);
     return d;
 }
 

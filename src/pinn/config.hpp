@@ -16,6 +16,17 @@
 #define PINN_HD inline
 #endif
 
+// PINN_HD_OUTLINE: a function (template) of both backends that the device
+// code calls out of line: code that most kernels carry but few run (the sin
+// activation's sinf/cosf with their slow range reduction, inlined at every
+// unit of the fused kernels, had made their straight-line code several times
+// larger, and a kernel's first tiles wait on fetching it)
+#if defined(__CUDACC__)
+#define PINN_HD_OUTLINE __host__ __device__ __noinline__
+#else
+#define PINN_HD_OUTLINE inline
+#endif
+
 #if defined(__CUDA_ARCH__)
 #define PINN_UNROLL _Pragma("unroll")
 #else
