@@ -1,8 +1,12 @@
 #!/bin/bash
-# Round 8, call 6: the sin activation's derivatives out of line (sinDerivs,
-# PINN_HD_OUTLINE) against HEAD (base, the build of call 4/5) on the same
-# card: cudaTests, step times at 7680 / 10K / 100K (twice, alternating),
-# warm per-kernel durations and the head's stall reasons at 7680
+# Round 8, calls 6, 7, 9, 10 and 12: a candidate build (.device/perf/new.tar.xz)
+# against a baseline (.device/perf/base.tar.xz) on the same card: cudaTests,
+# step times at 7680 / 10K / 100K (twice, alternating), warm per-kernel
+# durations and stall reasons at 7680. Call 6: sinDerivs against 688fd41's
+# kernels; 7: + the head's loop over points (dd2541e) against the same; 9:
+# the backward's first tile ahead of its weights, 10: its slice through
+# shared memory, 12: the backward's and forward's epilogues by loops, each
+# against dd2541e
 root="$(cd "${0%/*}/../.." && pwd)"
 final="${OUT:-/tmp/r8c6}"; mkdir -p "$final"
 mkdir -p /tmp/rn /tmp/rb; tar xJf "$root/.device/perf/new.tar.xz" -C /tmp/rn; tar xJf "$root/.device/perf/base.tar.xz" -C /tmp/rb
