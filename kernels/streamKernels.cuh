@@ -2247,10 +2247,23 @@ __device__ inline R sumSlices
     const R* __restrict__ partial, int nPartial, idx nParams, idx i, R* shm
 )
 {
+    // The slices' loads 8 at a time, then added in the order of the plain
+    // loop (the same sum to the bit): the loop alone waited on one load at a
+    // time (Adam at 10K: 10.7 us, 32 stall cycles per instruction on loads)
+    constexpr int batch = 8;
     R g = R(0);
     if (i < nParams)
     {
-        for (int b = threadIdx.y; b < nPartial; b += sliceGroups) g += partial[b*nParams + i];
+        int b = threadIdx.y;
+        for (; b + (batch - 1)*sliceGroups < nPartial; b += batch*sliceGroups)
+        {
+            R v[batch];
+            #pragma unroll
+            for (int u = 0; u < batch; ++u) v[u] = partial[idx(b + u*sliceGroups)*nParams + i];
+            #pragma unroll
+            for (int u = 0; u < batch; ++u) g += v[u];
+        }
+        for (; b < nPartial; b += sliceGroups) g += partial[idx(b)*nParams + i];
     }
     shm[threadIdx.y*sliceParams + threadIdx.x] = g;
     __syncthreads();
