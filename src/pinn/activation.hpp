@@ -35,7 +35,7 @@ struct ActivationDerivs
 
 //- sin and its derivatives, out of line on the device (PINN_HD_OUTLINE):
 //  the fused kernels call activationDerivs for every unit they hold, and
-//  inlined sinf/cosf there made the tanh kernels' code several times larger
+//  inlined sinf/cosf there made the tanh kernels' code about twice as large
 template<class R>
 PINN_HD_OUTLINE ActivationDerivs<R> sinDerivs(R z)
 {
