@@ -19,7 +19,7 @@
 
       and the weight-gradient slices accumulate over the chunks; the Adam
       kernel sums them (fixed order) and updates. Layers wider than 64
-      units (or PINN_CUDA_UNFUSED=1) take the cuBLAS path instead: GEMM +
+      units (or CudaKernelOptions::fusedLayers false) take the cuBLAS path instead: GEMM +
       elementwise stream kernel per layer, the weight gradient as a
       strided-batched GEMM over fixed slices of the points. The whole training step
       is captured once in a CUDA graph and replayed by adamSteps(n): no
@@ -33,6 +33,7 @@
 \*---------------------------------------------------------------------------*/
 
 #include "CudaBackend.hpp"
+#include "pinn/BackendRegistry.hpp"
 #include "DeviceArena.cuh"
 #include "cudaCheck.cuh"
 #include "streamKernels.cuh"
@@ -202,7 +203,7 @@ private:
     std::string name_;
     int nSm_ = 1;
     //- Hidden layers through fusedForwardKernel/fusedBackwardKernel (widths <= 64) instead of
-    //  cuBLAS + elementwise kernels (PINN_CUDA_UNFUSED=1 forces the latter)
+    //  cuBLAS + elementwise kernels (CudaKernelOptions::fusedLayers)
     bool fused_ = false;
     //- Forward layer kernel variant (0: double-buffered tile, 2 blocks/SM;
     //  1: one tile, 3 blocks/SM; 2: one tile, 4 blocks/SM), its resident
@@ -210,9 +211,9 @@ private:
     int fwdVariant_ = 0;
     int fwdBlocksPerSm_ = 2;
     //- Hidden-layer products of the fused kernels on the tensor cores by
-    //  3xTF32 (float only; PINN_CUDA_MMA, bits): 1 forward, 2 backward data
-    //  gradient, 4 weight gradient; 0 = FFMA everywhere. Default 6: the
-    //  backward's products (H200: the forward's mma was slower than FFMA)
+    //  3xTF32 (float only; CudaKernelOptions::mma, bits): 1 forward, 2
+    //  backward data gradient, 4 weight gradient; 0 = FFMA everywhere; bit
+    //  256: the backward's Z prefetch
     int mma_ = 6;
     //- Layer 0's weight gradient folded into layer 1's backward
     bool fold0_ = true;
@@ -223,7 +224,7 @@ private:
     //- No first-layer kernel: layer 1's forward and backward compute their
     //  input streams A_1 (and Z_1) from the points (firstLayerTile); needs
     //  layer 0's weight gradient folded (the input streams A_0 are then
-    //  never read); PINN_CUDA_FIRST=0 turns it off
+    //  never read)
     bool first_ = false;
 
     // ---- CUDA objects
@@ -321,7 +322,7 @@ private:
     //- Whether layer 1's backward takes layer 0's weight gradient along
     //  (X0, dW0 of launchBackward): the kernel does it in its 3xTF32
     //  data-gradient epilogue, used for float with mma bit 2 and m2 >= 16
-    //  output rows of layer 1 (PINN_CUDA_FOLD0=0 keeps the separate launch)
+    //  output rows of layer 1 (foldFirstLayerGradient false keeps the separate launch)
     bool foldLayer0(int m2) const
     {
         return fold0_ && sizeof(Real) == 4 && (mma_ & 2) && m2 >= 16 && m2 <= fusedMaxRows;
@@ -435,8 +436,9 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
     PINN_CUBLAS_CHECK(cublasSetPointerMode(blas_, CUBLAS_POINTER_MODE_HOST));
 
     // Fused layer kernels where every hidden layer fits their 64-unit tile
-    const char* unfused = std::getenv("PINN_CUDA_UNFUSED");
-    fused_ = !(unfused && *unfused && std::string(unfused) != "0");
+    const CudaKernelOptions& k = opts_.cuda;
+    k.check();
+    fused_ = k.fusedLayers;
     for (int l = 0; l + 1 < nW_; ++l)
     {
         if (sizes_[l + 1] > fusedMaxRows || sizes_[l] + 1 > fusedMaxK) fused_ = false;
@@ -454,17 +456,11 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
                 )
             );
         };
-        const char* fv = std::getenv("PINN_CUDA_FWD_VARIANT");
-        if (fv && *fv) fwdVariant_ = std::min(std::max(std::atoi(fv), 0), 2);
-        const char* mv = std::getenv("PINN_CUDA_MMA");
-        if (mv && *mv) mma_ = std::atoi(mv) & 7;
-        if (sizeof(Real) != 4) mma_ = 0;
-        // bit 8: L2 prefetch of the backward's Z values (default on: H200,
-        // poisson 100K -0.007 and -0.017 ms in two calls; PINN_CUDA_ZPF=0 off)
-        const char* zp = std::getenv("PINN_CUDA_ZPF");
-        if (!(zp && *zp && std::atoi(zp) == 0)) mma_ |= 256;
-        const char* f0 = std::getenv("PINN_CUDA_FOLD0");
-        if (f0 && *f0) fold0_ = std::atoi(f0) != 0;
+        fwdVariant_ = k.forwardVariant;
+        mma_ = sizeof(Real) == 4 ? int(k.mma) : 0;
+        // bit 8 of the kernels' mode: L2 prefetch of the backward's Z values
+        if (k.prefetchZ) mma_ |= 256;
+        fold0_ = k.foldFirstLayerGradient;
         const void* fwd = nullptr;
         std::size_t fwdSmem = 0;
         if (D_ == 1)
@@ -512,14 +508,10 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
         );
         fwdBlocksPerSm_ = std::max(occ, 1);
 
-        // On for up to headMaxOut outputs where two blocks fit per SM (H100:
-        // poisson 100K -0.03 ms, cavity -0.21 ms against the separate
-        // kernels since the loss runs once per tile on one warp);
-        // PINN_CUDA_HEAD=0 off
-        const char* hv = std::getenv("PINN_CUDA_HEAD");
-        const int headSetting = hv && *hv ? std::atoi(hv) : -1;
+        // Up to headMaxOut outputs where two blocks fit per SM: the loss
+        // then runs once per tile on one warp
         head_ =
-            headSetting != 0
+            k.fusedHead
          && sizeof(Real) == 4 && fwdVariant_ == 0 && !(mma_ & 1)
          && nW_ >= 3 && nOut_ <= headMaxOut;
         if (head_)
@@ -534,9 +526,8 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
             // one block per SM would halve the layer's parallelism: not worth it
             head_ = hocc >= 2;
         }
-        const char* fl = std::getenv("PINN_CUDA_FIRST");
         first_ =
-            !(fl && *fl && std::atoi(fl) == 0)
+            k.firstLayerOnTheFly
          && fwdVariant_ == 0 && nW_ >= 3 && foldLayer0(sizes_[2]);
     }
     name_ += fused_ ? ((mma_ & 7) ? ", fused layers (3xTF32)" : ", fused layers") : ", cuBLAS layers";
@@ -1568,6 +1559,21 @@ std::unique_ptr<Backend<Real>> newCudaBackend
 
 template std::unique_ptr<Backend<float>> newCudaBackend<float>(const Problem&, const BackendOptions&);
 template std::unique_ptr<Backend<double>> newCudaBackend<double>(const Problem&, const BackendOptions&);
+
+namespace
+{
+
+//- "gpu" in the core's registry, as soon as this library is loaded
+const BackendRegistration cudaRegistration
+(
+    BackendEntry
+    {
+        "gpu", "CUDA: fused kernels, cuBLAS, cuRAND, NCCL",
+        &newCudaBackend<float>, &newCudaBackend<double>, &cudaDeviceUsable
+    }
+);
+
+} // namespace
 
 
 namespace cuda

@@ -2,15 +2,20 @@
   pinnFoam kernels: CudaBackend.hpp
 
   Description
-      Public face of the CUDA backend, plain C++ (no CUDA header), included
-      by the backend factory (src/pinn/Backend.cpp), the tests and the
-      benchmarks.
+      Public face of the CUDA backend library (libpinnCuda.so), plain C++
+      (no CUDA header), for the tests and benchmarks that call it directly.
+      The library registers itself as backend "gpu" with the core's
+      registry when it is loaded (pinn/BackendRegistry.hpp): the solver
+      reaches it through pinn::newBackend("gpu", ...) and never links it.
 
       newCudaBackend makes a pinn::Backend<Real> that trains on the GPU:
-      derivative streams through cuBLAS GEMMs and fused elementwise kernels,
-      residual/loss/VJP kernels, a fused Adam update, one device memory pool,
-      chunked gradient accumulation, the training step captured in a CUDA
-      graph. See CudaBackend.cu for the layout.
+      derivative streams through fused layer kernels (or cuBLAS GEMMs and
+      elementwise kernels), residual/loss/VJP kernels, a fused Adam update,
+      one device memory pool, chunked gradient accumulation, the training
+      step captured in a CUDA graph. See CudaBackend.cu for the layout.
+
+      Built without CUDA, the same library and names exist (stub/): every
+      call says that pinnFoam was built without CUDA.
 \*---------------------------------------------------------------------------*/
 #pragma once
 

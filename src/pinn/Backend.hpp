@@ -75,12 +75,51 @@ struct MemoryStats
     std::size_t deviceToHost = 0;   //- bytes copied device -> host
 };
 
+//- Kernel choices of the CUDA backend (the CPU backend ignores them).
+//  The defaults are the fastest measured (tests/bench/RESULTS.md); the
+//  alternatives stay selectable so that tests can check every path against
+//  the CPU backend and benchmarks can compare them. A choice that a network
+//  cannot use (e.g. the fused kernels for layers wider than 64) falls back
+//  to the general path; the backend's name() says what it runs.
+struct CudaKernelOptions
+{
+    //- Hidden layers in the fused tile kernels (widths <= 64); false: cuBLAS
+    //  GEMMs and separate elementwise stream kernels
+    bool fusedLayers = true;
+
+    //- Forward layer kernel: 0 double-buffered tile (two blocks per SM),
+    //  1 one tile (three blocks per SM), 2 one tile (four blocks per SM)
+    int forwardVariant = 0;
+
+    //- Products of the fused kernels on the tensor cores in 3xTF32 (float
+    //  only), bits: 1 forward, 2 backward data gradient, 4 weight gradient
+    unsigned mma = 6;
+
+    //- Prefetch the backward's Z values into L2 at the start of a tile
+    bool prefetchZ = true;
+
+    //- Layer 0's weight gradient computed inside layer 1's backward kernel
+    bool foldFirstLayerGradient = true;
+
+    //- Last hidden layer, output layer, loss and their backward in one
+    //  kernel (float, up to four outputs)
+    bool fusedHead = true;
+
+    //- Layer 1 computes its input streams from the points instead of
+    //  reading them from a first-layer kernel
+    bool firstLayerOnTheFly = true;
+
+    //- Throws std::invalid_argument naming the option out of range
+    void check() const;
+};
+
 struct BackendOptions
 {
     idx chunkSize = 16384;    //- points per pass; larger sets accumulate gradients
     int threads = 0;            //- CPU threads (0: all cores)
     int deviceId = 0;           //- GPU
     double memoryFraction = 0.9; //- share of free device memory the pool may take
+    CudaKernelOptions cuda;     //- kernel choices of the CUDA backend
 };
 
 template<class Real>
@@ -158,18 +197,16 @@ void allreduceLossAndGradient(Communicator& comm, LossTerms& terms, Real* grad, 
     for (double& v : terms.bc) { v = buf[k++]; terms.total += v; }
 }
 
-//- Make a backend: kind "cpu" or "gpu"; throws std::runtime_error with a
-//  message for the user when the kind cannot be made
+//- Make a backend by name ("cpu", "gpu", see backendNames); throws
+//  std::runtime_error with a message for the user when it cannot be made
+//  (an unknown name lists the known ones). See BackendRegistry.hpp.
 template<class Real>
 std::unique_ptr<Backend<Real>> newBackend
 (
     const std::string& kind, const Problem& problem, const BackendOptions& opts
 );
 
-//- Whether the CUDA backend is compiled in and a GPU is usable; why not in msg
+//- Whether the GPU backend can be used here; why not (or which GPU) in msg
 bool gpuAvailable(std::string& msg);
-
-//- Whether the CUDA backend was compiled into this build
-bool builtWithCuda();
 
 } // namespace pinn

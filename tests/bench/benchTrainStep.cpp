@@ -11,15 +11,13 @@
 // cuBLAS workspace included). CPU rows: wall time per step, median.
 // A second table breaks a step down by phase (eager, events between phases).
 //
-// Rows "gpu-u": the same backend with PINN_CUDA_UNFUSED=1 (cuBLAS GEMMs and
+// Rows "gpu-u": the same backend with CudaKernelOptions::fusedLayers false (cuBLAS GEMMs and
 // separate elementwise kernels instead of the fused layer kernels).
 //
 //   benchTrainStep [--steps 50] [--cpu-steps 5] [--no-10m] [--quick] [--only problem:N]
 
 #include "pinn/Backend.hpp"
-#ifdef PINN_BENCH_CUDA
 #include "CudaBackend.hpp"
-#endif
 
 #include <algorithm>
 #include <chrono>
@@ -40,7 +38,7 @@ struct Row
 {
     std::string device, problem;
     idx n, chunk;
-    bool unfused = false;   //- cuBLAS + elementwise layers (PINN_CUDA_UNFUSED=1)
+    bool unfused = false;   //- cuBLAS + elementwise layers (fusedLayers false)
 };
 
 Problem makeProblem(const std::string& name)
@@ -71,9 +69,7 @@ void makeSets
     InteriorSet<float>& in, BoundarySet<float>& bs
 )
 {
-#ifdef PINN_BENCH_CUDA
     if (gpu) in.x = cuda::uniformBox<float>(n, {0.0, 0.0}, {1.0, 1.0}, 0u);
-#endif
     std::mt19937_64 g(0);
     std::uniform_real_distribution<float> U(0.0f, 1.0f);
     if (in.x.empty())
@@ -207,15 +203,13 @@ int main(int argc, char** argv)
         double loss = NAN;
         try
         {
-            if (r.unfused) setenv("PINN_CUDA_UNFUSED", "1", 1);
+            opts.cuda.fusedLayers = !r.unfused;
             auto b = newBackend<float>(r.device, pb, opts);
-            unsetenv("PINN_CUDA_UNFUSED");
             b->setInterior(in);
             b->setBoundary(bs);
             b->setParameters(params.data());
             if (r.device == "gpu")
             {
-#ifdef PINN_BENCH_CUDA
                 b->adamSteps(10, cfg);      // warm-up (graph capture, clocks)
                 const int n = r.n >= 10000000 ? std::min(steps, 20) : steps;
                 ms = cuda::timeSteps(*b, n, cfg);
@@ -237,7 +231,6 @@ int main(int argc, char** argv)
                     std::snprintf(buf, sizeof(buf), "\n    %-22s %8.3f", "total", tot);
                     profiles.push_back(s + buf);
                 }
-#endif
             }
             else
             {

@@ -352,7 +352,7 @@ TYPED_TEST(CudaBackendTest, ChunkedEqualsUnchunked)
 
 
 // The fused layer kernels and the cuBLAS + elementwise path (forced with
-// PINN_CUDA_UNFUSED=1) give the same loss and gradient
+// fusedLayers false) give the same loss and gradient
 TYPED_TEST(CudaBackendTest, FusedEqualsUnfused)
 {
     PINN_SKIP_WITHOUT_GPU();
@@ -373,9 +373,8 @@ TYPED_TEST(CudaBackendTest, FusedEqualsUnfused)
             LossTerms l[2];
             for (int unfused = 0; unfused < 2; ++unfused)
             {
-                if (unfused) setenv("PINN_CUDA_UNFUSED", "1", 1);
+                opts.cuda.fusedLayers = !unfused;
                 auto gpu = newCudaBackend<Real>(pb, opts);
-                unsetenv("PINN_CUDA_UNFUSED");
                 EXPECT_NE(gpu->name().find(unfused ? "cuBLAS layers" : "fused layers"), std::string::npos)
                     << gpu->name();
                 gpu->setInterior(in);
@@ -399,7 +398,7 @@ TYPED_TEST(CudaBackendTest, FusedEqualsUnfused)
 // The fused head (last hidden layer + output layer + loss + their backward
 // in one kernel) and layer 0's weight gradient folded into layer 1's
 // backward give the loss and gradient of the separate kernels (float: the
-// head needs the float FFMA forward). On (PINN_CUDA_HEAD=1, the default)
+// head needs the float FFMA forward). On (fusedHead, the default)
 // for every output count where it fits, chunked (slices accumulate) and
 // not, odd widths
 TEST(CudaBackendHead, FusedHeadEqualsSeparateKernels)
@@ -427,11 +426,9 @@ TEST(CudaBackendHead, FusedHeadEqualsSeparateKernels)
                     LossTerms l[2];
                     for (int separate = 0; separate < 2; ++separate)
                     {
-                        setenv("PINN_CUDA_HEAD", separate ? "0" : "1", 1);
-                        setenv("PINN_CUDA_FOLD0", separate ? "0" : "1", 1);
+                        opts.cuda.fusedHead = !separate;
+                        opts.cuda.foldFirstLayerGradient = !separate;
                         auto gpu = newCudaBackend<Real>(pb, opts);
-                        unsetenv("PINN_CUDA_HEAD");
-                        unsetenv("PINN_CUDA_FOLD0");
                         // 3D Navier-Stokes (4 outputs, 5 streams): the head's
                         // shared memory leaves one block per SM; it stays off
                         const bool headFits = !(std::string(kind) == "navierStokes" && D == 3);
