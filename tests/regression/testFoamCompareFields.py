@@ -128,6 +128,23 @@ class TestFoamCompareFields(unittest.TestCase):
         self.assertIn('(cell 2)', out)
         self.assertIn('values             : 4', out)
 
+    def test_normalised_rms_ignores_offset(self):
+        # T in kelvin: the same error on 1000 + ref gives the same nRMS,
+        # RMS(d)/(max ref - min ref) = sqrt(0.05/4)/3, while relL2 shrinks
+        for offset in (0.0, 1000.0):
+            ref = [offset + v for v in (1.0, 2.0, 3.0, 4.0)]
+            fld = [offset + v for v in (1.1, 2.0, 2.8, 4.0)]
+            a = self.write('a/T', field_file(scalar_list(fld)))
+            b = self.write('b/T', field_file(scalar_list(ref)))
+            rc, out, err = self.run_tool(a, b, '--tol-nrms', '0.04')
+            self.assertEqual(rc, 0, err)
+            m = re.search(r'nRMS (\S+) PASS', out)
+            self.assertIsNotNone(m, out)
+            self.assertClose(float(m.group(1)), math.sqrt(0.05/4)/3.0)
+        rc, out, err = self.run_tool(a, b, '--tol-nrms', '0.03')
+        self.assertEqual(rc, 1, out)
+        self.assertIn('nRMS', out)
+
     def test_identical_fields_have_zero_error(self):
         vals = [0.5, -1.25e-3, 3e2]
         a = self.write('a/T', field_file(scalar_list(vals)))

@@ -329,7 +329,9 @@ Foam::pinnDomain::pinnDomain(const fvMesh& mesh)
     components_(),
     decompositionInvariant_(true),
     cumulativeVolume_(),
-    localVolume_(0)
+    localVolume_(0),
+    origin_(Zero),
+    length_(1)
 {
     const fileName casePath(mesh.time().path());
 
@@ -477,7 +479,7 @@ void Foam::pinnDomain::networkCoordinates
     {
         for (const label cmpt : components_)
         {
-            coords[k++] = p[cmpt];
+            coords[k++] = (p[cmpt] - origin_[cmpt])/length_;
         }
     }
 }
@@ -580,13 +582,26 @@ void Foam::pinnDomain::sampleInterior
 }
 
 
+Foam::scalar Foam::pinnDomain::patchArea(const label patchi) const
+{
+    const polyPatch& pp = mesh_.boundaryMesh()[patchi];
+    scalar a = 0;
+    forAll(pp, facei)
+    {
+        a += faceArea(pp.start() + facei);
+    }
+    return returnReduce(a, sumOp<scalar>());
+}
+
+
 void Foam::pinnDomain::sampleBoundary
 (
     const labelList& patches,
     const label n,
     const uint64_t seed,
     const uint64_t draw,
-    boundarySamples& samples
+    boundarySamples& samples,
+    const label stream
 ) const
 {
     const polyBoundaryMesh& bMesh = mesh_.boundaryMesh();
@@ -656,7 +671,7 @@ void Foam::pinnDomain::sampleBoundary
     const vectorField& faceC = mesh_.faceCentres();
     const vectorField& faceA = mesh_.faceAreas();
 
-    drawStream uniform(seed, draw, boundaryStream);
+    drawStream uniform(seed, draw, boundaryStream + 2*uint32_t(stream));
 
     label nLocal = 0;
     for (label k = 0; k < n; ++k)

@@ -19,12 +19,14 @@ Foam::pinnEquation::pinnEquation
 (
     const dictionary& dict,
     const label nDim,
-    const word& fieldName
+    const word& fieldName,
+    const fvMesh& mesh
 )
 :
     dict_(dict),
     nDim_(nDim),
-    fieldName_(fieldName)
+    fieldName_(fieldName),
+    mesh_(mesh)
 {}
 
 // ************************************************************************* //

@@ -12,7 +12,8 @@ Foam::autoPtr<Foam::pinnEquation> Foam::pinnEquation::New
 (
     const dictionary& dict,
     const label nDim,
-    const word& fieldName
+    const word& fieldName,
+    const fvMesh& mesh
 )
 {
     const word modelType
@@ -21,7 +22,7 @@ Foam::autoPtr<Foam::pinnEquation> Foam::pinnEquation::New
     );
     auto cstrIter = dictionaryConstructorTablePtr_->cfind(modelType);
 
-    return autoPtr<pinnEquation>(cstrIter()(dict, nDim, fieldName));
+    return autoPtr<pinnEquation>(cstrIter()(dict, nDim, fieldName, mesh));
 }
 
 // ************************************************************************* //

@@ -429,6 +429,15 @@ void Foam::pinnModel::restart()
         }
         return;
     }
+    {
+        // The network is in the units of the scaling it was trained with
+        const fileName summary = stateFile.path()/"pinnState";
+        if (isFile(summary))
+        {
+            IFstream is(summary);
+            scaling_->checkSame(dictionary(is), summary);
+        }
+    }
     bytes.resize(nBytes);
     comm_.broadcast(&bytes[0], bytes.size());
     std::istringstream is(bytes);
@@ -537,6 +546,11 @@ void Foam::pinnModel::evaluateField(volScalarField& T, volScalarField& residual)
     domain_.networkCoordinates(pts, coords);
     std::vector<double> x(coords.begin(), coords.end()), values, res;
     runner_->evaluate(x, values, res);
+    scaling_->toCase(values);
+    for (double& r : res)
+    {
+        r *= residualScales_[0];
+    }
 
     scalarField& Ti = T.primitiveFieldRef();
     scalarField& Ri = residual.primitiveFieldRef();
@@ -558,7 +572,12 @@ void Foam::pinnModel::evaluateField(volScalarField& T, volScalarField& residual)
             pv[i] = values[start[patchi] + i];
             pr[i] = res[start[patchi] + i];
         }
-        T.boundaryFieldRef()[patchi] == pv;
+        // A patch that fixes the value keeps it (the written field starts a
+        // CFD run with the case's conditions)
+        if (!T.boundaryField()[patchi].fixesValue())
+        {
+            T.boundaryFieldRef()[patchi] == pv;
+        }
         residual.boundaryFieldRef()[patchi] == pr;
     }
 }
@@ -663,6 +682,7 @@ void Foam::pinnModel::writeTimeDir()
         state.add("network", string(problem_.net.describe()));
         state.add("equation", equation_->description());
         state.add("samplingDraw", currentDraw_);
+        scaling_->write(state);
         writeInto(state, tmpDir);
     }
 
@@ -738,7 +758,7 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         ({
             "field", "equation", "network", "sampling", "loss", "optimiser",
             "device", "precision", "chunkSize", "nThreads", "logInterval",
-            "references"
+            "references", "scaling"
         })
     );
 
@@ -771,11 +791,33 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
 
     equation_ = pinnEquation::New
     (
-        requiredSubDict(dict_, "equation", "type heatConduction; DT 1;"),
+        requiredSubDict(dict_, "equation", "type heatConduction;"),
         domain_.nDim(),
-        fieldName_
+        fieldName_,
+        mesh_
     );
-    problem_.pde = equation_->spec();
+
+    // Nondimensionalisation from the mesh and the boundary conditions
+    {
+        UPtrList<const pinnBoundaryTerms> outputTerms(1);
+        outputTerms.set(0, &terms_());
+        scaling_.reset
+        (
+            new pinnScaling
+            (
+                dict_.subOrEmptyDict("scaling"),
+                domain_,
+                equation_->outputNames(),
+                outputTerms
+            )
+        );
+    }
+    if (scaling_->active())
+    {
+        domain_.setCoordinateMap(scaling_->origin(), scaling_->length());
+    }
+    problem_.pde = equation_->spec(scaling_());
+    residualScales_ = equation_->residualScales(scaling_());
 
     readNetwork(requiredSubDict(dict_, "network", "layers (64 64 64 64); activation tanh;"));
 
@@ -845,6 +887,9 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
 
     Info<< nl
         << "Equation:  " << equation_->description().c_str() << nl
+        << "Scaling:   ";
+    scaling_->describe(Info);
+    Info<< nl
         << "Network:   " << problem_.net.describe().c_str() << nl
         << "Sampling:  " << sampler_->description().c_str() << nl
         << "Optimiser: " << optimiser_->description().c_str() << nl
@@ -880,6 +925,7 @@ void Foam::pinnModel::iterate()
         pinn::InteriorSet<double> interior;
         pinn::BoundarySet<double> boundary;
         sampler_->draw(drawi, interior, boundary);
+        scaling_->toNetwork(boundary);
         // After a restart mid-draw these are the points the checkpoint's
         // optimiser state belongs to: keep its L-BFGS history
         const bool changed = it == 0 || sampler_->drawIndex(it - 1) != drawi;

@@ -158,40 +158,79 @@ void Foam::pinnSampler::draw
     // the global mean whatever share of the points this processor holds
     interior.w.assign(pts.size(), equationWeight_/nInterior_);
 
-    // Boundary
-    pinnDomain::boundarySamples bs;
-    domain_.sampleBoundary(terms_.patches(), nBoundary_, seed_, drawi, bs);
-    scalarList alpha, beta, g;
-    terms_.evaluate(bs, alpha, beta, g);
-    domain_.networkCoordinates(bs.points, coords);
-
-    // group of a sample: index of its patch among the condition patches
-    labelList groupOfPatch(domain_.mesh().boundaryMesh().size(), -1);
-    forAll(terms_.terms(), i)
-    {
-        groupOfPatch[terms_.terms()[i].patchi] = i;
-    }
-
-    const label n = bs.size();
+    // Boundary: patch by patch, each patch with its own stream, so that a
+    // small patch gets its share of points whatever its area
+    const PtrList<pinnBoundaryTerms::patchTerm>& terms = terms_.terms();
+    const labelList counts(patchCounts());
     boundary = pinn::BoundarySet<double>();
-    boundary.x.assign(coords.begin(), coords.end());
-    boundary.normal.resize(n*D);
-    boundary.alpha.assign(alpha.begin(), alpha.end());
-    boundary.beta.assign(beta.begin(), beta.end());
-    boundary.g.assign(g.begin(), g.end());
-    boundary.w.resize(n);
-    boundary.component.assign(n, 0);
-    boundary.group.resize(n);
-    for (label i = 0; i < n; ++i)
+    forAll(terms, grp)
     {
-        for (label d = 0; d < D; ++d)
+        pinnDomain::boundarySamples bs;
+        domain_.sampleBoundary
+        (
+            labelList(1, terms[grp].patchi), counts[grp], seed_, drawi, bs, grp
+        );
+        scalarList alpha, beta, g;
+        terms_.evaluate(bs, alpha, beta, g);
+        domain_.networkCoordinates(bs.points, coords);
+
+        // Each patch's term is the mean over its points: the boundary loss
+        // is boundaryWeight times the average over the patches of
+        // patchWeight*mean(r^2)
+        const scalar w =
+            boundaryWeight_*patchWeight_[grp]/(terms.size()*scalar(counts[grp]));
+        const label n = bs.size();
+        boundary.x.insert(boundary.x.end(), coords.begin(), coords.end());
+        boundary.alpha.insert(boundary.alpha.end(), alpha.begin(), alpha.end());
+        boundary.beta.insert(boundary.beta.end(), beta.begin(), beta.end());
+        boundary.g.insert(boundary.g.end(), g.begin(), g.end());
+        for (label i = 0; i < n; ++i)
         {
-            boundary.normal[i*D + d] = domain_.coordinate(bs.normal[i], d);
+            for (label d = 0; d < D; ++d)
+            {
+                boundary.normal.push_back(domain_.coordinate(bs.normal[i], d));
+            }
+            boundary.w.push_back(w);
+            boundary.component.push_back(0);
+            boundary.group.push_back(grp);
         }
-        const label grp = groupOfPatch[bs.patch[i]];
-        boundary.group[i] = grp;
-        boundary.w[i] = boundaryWeight_*patchWeight_[grp]/nBoundary_;
     }
+}
+
+
+Foam::labelList Foam::pinnSampler::patchCounts() const
+{
+    // Half of nBoundary split evenly over the patches, half by area
+    // (largest remainders), at least one point per patch
+    const PtrList<pinnBoundaryTerms::patchTerm>& terms = terms_.terms();
+    const label nP = terms.size();
+    scalarList area(nP);
+    scalar total = 0;
+    forAll(terms, i)
+    {
+        area[i] = domain_.patchArea(terms[i].patchi);
+        total += area[i];
+    }
+    scalarList share(nP);
+    labelList n(nP);
+    label sum = 0;
+    forAll(terms, i)
+    {
+        share[i] = nBoundary_*(0.5/nP + 0.5*area[i]/max(total, VSMALL));
+        n[i] = max(label(share[i]), 1);
+        sum += n[i];
+    }
+    while (sum < nBoundary_)
+    {
+        label best = 0;
+        forAll(n, i)
+        {
+            if (share[i] - n[i] > share[best] - n[best]) best = i;
+        }
+        ++n[best];
+        ++sum;
+    }
+    return n;
 }
 
 

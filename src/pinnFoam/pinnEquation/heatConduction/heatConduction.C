@@ -5,6 +5,8 @@
 #include "heatConduction.H"
 #include "pinnDict.H"
 #include "addToRunTimeSelectionTable.H"
+#include "IOdictionary.H"
+#include "dimensionedScalar.H"
 
 // * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
 
@@ -24,22 +26,85 @@ Foam::pinnEquations::heatConduction::heatConduction
 (
     const dictionary& dict,
     const label nDim,
-    const word& fieldName
+    const word& fieldName,
+    const fvMesh& mesh
 )
 :
-    pinnEquation(dict, nDim, fieldName),
-    DT_(pinnDict::getPositive<scalar>(dict, "DT")),
+    pinnEquation(dict, nDim, fieldName, mesh),
+    DT_(0),
     S_(dict.getOrDefault<scalar>("S", 0))
 {
-    pinnDict::checkKeys(dict, wordList({"type", "DT", "S"}));
+    if (dict.found("DT"))
+    {
+        FatalIOErrorInFunction(dict)
+            << "Entry 'DT' in the equation dictionary of " << dict.name()
+            << nl << "    The diffusivity is read from"
+            << " constant/transportProperties, as laplacianFoam reads it:"
+            << " move 'DT " << dict.get<scalar>("DT") << ";' there"
+            << exit(FatalIOError);
+    }
+    pinnDict::checkKeys(dict, wordList({"type", "S"}));
+
+    IOobject io
+    (
+        "transportProperties",
+        mesh.time().constant(),
+        mesh,
+        IOobject::MUST_READ,
+        IOobject::NO_WRITE,
+        false
+    );
+    if (!io.typeHeaderOk<IOdictionary>(true))
+    {
+        FatalErrorInFunction
+            << "heatConduction needs the diffusivity DT in "
+            << io.objectPath() << ", which does not exist" << nl
+            << "    Create it as for laplacianFoam, with the entry"
+            << " 'DT 1e-5;' (m2/s)"
+            << exit(FatalError);
+    }
+    const IOdictionary transport(io);
+    if (!transport.found("DT"))
+    {
+        pinnDict::missingEntry
+        (
+            transport, "DT", "Add 'DT <diffusivity>;' (m2/s, > 0), as for laplacianFoam"
+        );
+    }
+    // 'DT 4e-5;' or 'DT [0 2 -1 0 0 0 0] 4e-5;', as laplacianFoam reads it
+    DT_ = dimensionedScalar("DT", dimViscosity, transport).value();
+    if (!(DT_ > 0))
+    {
+        FatalIOErrorInFunction(transport)
+            << "DT = " << DT_ << " in " << transport.objectPath()
+            << " must be > 0 (m2/s)" << exit(FatalIOError);
+    }
 }
 
 
 // * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
 
-pinn::PdeSpec Foam::pinnEquations::heatConduction::spec() const
+pinn::PdeSpec Foam::pinnEquations::heatConduction::spec
+(
+    const pinnScaling& scaling
+) const
 {
-    return pinn::PdeSpec::heat(nDim_, DT_, S_);
+    const scalar rs = residualScales(scaling)[0];
+    return pinn::PdeSpec::heat(nDim_, DT_*scaling.scale(0)/sqr(scaling.length())/rs, S_/rs);
+}
+
+
+Foam::scalarList Foam::pinnEquations::heatConduction::residualScales
+(
+    const pinnScaling& scaling
+) const
+{
+    // Unscaled: the residual as written in the case (no division)
+    if (!scaling.active())
+    {
+        return scalarList(1, 1.0);
+    }
+    return scalarList(1, DT_*scaling.scale(0)/sqr(scaling.length()));
 }
 
 
