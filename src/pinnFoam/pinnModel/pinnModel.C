@@ -62,6 +62,33 @@ word requiredWord(const dictionary& dict, const word& key, const char* hint)
 }
 
 
+//- constant/pinnProperties, or a FatalError naming the template to copy
+IOobject pinnPropertiesIO(const Time& runTime, const fvMesh& mesh)
+{
+    IOobject io
+    (
+        "pinnProperties",
+        runTime.constant(),
+        mesh,
+        IOobject::MUST_READ_IF_MODIFIED,
+        IOobject::NO_WRITE
+    );
+    if (!io.typeHeaderOk<IOdictionary>(true))
+    {
+        FatalErrorInFunction
+            << "pinnFoam reads its settings from " << io.objectPath()
+            << ", which does not exist" << nl
+            << "    Copy the annotated template and edit it:" << nl
+            << "        cp $PINNFOAM_DIR/etc/caseDicts/pinnProperties "
+            << runTime.constant() << "/" << nl
+            << "    (every entry is documented there; it runs as copied on a"
+            << " case with a field T and DT in constant/transportProperties)"
+            << exit(FatalError);
+    }
+    return io;
+}
+
+
 //- The earliest time directory of a case (normally 0)
 word initialTimeName(const Time& runTime)
 {
@@ -88,7 +115,13 @@ void writeInto(const regIOobject& obj, const fileName& dir)
 {
     const fileName file = dir/obj.local()/obj.name();
     mkDir(file.path());
-    OFstream os(file, obj.time().writeFormat());
+    OFstream os
+    (
+        file,
+        obj.time().writeFormat(),
+        IOstream::currentVersion,
+        obj.time().writeCompression()
+    );
     if (!obj.writeHeader(os) || !obj.writeData(os))
     {
         FatalErrorInFunction
@@ -169,6 +202,65 @@ void Foam::pinnModel::readNetwork(const dictionary& dict)
     problem_.net.activation =
         act == "sin" ? pinn::Activation::sin : pinn::Activation::tanh;
     networkSeed_ = pinnDict::getOrDefaultNonNegative<label>(dict, "seed", 1);
+}
+
+
+void Foam::pinnModel::checkControlDict() const
+{
+    // One time step is one iteration
+    const dictionary& controlDict = runTime_.controlDict();
+    if (mag(runTime_.deltaTValue() - 1) > SMALL)
+    {
+        FatalIOErrorInFunction(controlDict)
+            << "deltaT is " << runTime_.deltaTValue() << " in "
+            << controlDict.name() << nl
+            << "    pinnFoam counts optimiser iterations as time steps: set"
+            << " 'deltaT 1;' (endTime is the iteration budget)"
+            << exit(FatalIOError);
+    }
+    const word wc = controlDict.getOrDefault<word>("writeControl", "timeStep");
+    const scalar wi = controlDict.getOrDefault<scalar>("writeInterval", 1);
+    if
+    (
+        (wc == "runTime" || wc == "adjustableRunTime" || wc == "timeStep")
+     && (wi < 1 - SMALL || mag(wi - std::round(wi)) > SMALL)
+    )
+    {
+        FatalIOErrorInFunction(controlDict)
+            << "'writeControl " << wc << "; writeInterval " << wi << ";' in "
+            << controlDict.name() << " would write "
+            << (wi < 1 ? "every iteration" : "at irregular iterations") << nl
+            << "    A pinnFoam time step is one optimiser iteration (deltaT 1):"
+            << " give writeInterval as a whole number of iterations, e.g."
+            << " 'writeControl timeStep; writeInterval 1000;'"
+            << exit(FatalIOError);
+    }
+}
+
+
+void Foam::pinnModel::checkWellPosed() const
+{
+    // Steady diffusion with only gradient conditions fixes the field up to
+    // a constant: some patch must fix the value (fixedValue, or mixed with
+    // a nonzero valueFraction)
+    bool fixes = false;
+    for (const auto& t : terms_->terms())
+    {
+        fixes = fixes || max(t.alpha) > 0;
+    }
+    if (!returnReduce(fixes, orOp<bool>()))
+    {
+        IFstream is(terms_->filePath());
+        const dictionary fieldFile(is);
+        FatalIOErrorInFunction(fieldFile)
+            << "No patch of " << fieldName_ << " (" << terms_->filePath()
+            << ") fixes its value: with only gradient conditions ("
+            << terms_->terms()[0].type << ", ...) the solution is"
+            << " determined up to a constant, and the problem is ill posed"
+            << nl << "    Give at least one patch a fixedValue (or mixed)"
+            << " condition"
+            << exit(FatalIOError);
+    }
 }
 
 
@@ -371,7 +463,8 @@ void Foam::pinnModel::openFiles()
 
     lossFile_.reset(new OFstream(dir/"loss.dat"));
     OFstream& lf = lossFile_();
-    lf  << "# pinnFoam loss terms: " << equation_->description().c_str() << nl
+    lf.precision(12);
+    lf  << "# pinnFoam loss terms (nondimensional, see Scaling in the log): " << equation_->description().c_str() << nl
         << "# Time total";
     for (const word& e : equation_->equationNames()) lf << " pde(" << e << ")";
     for (const word& g : sampler_->groupNames()) lf << " bc(" << g << ")";
@@ -592,19 +685,9 @@ void Foam::pinnModel::writeTimeDir()
     rmDir(tmpDir, true);
     mkDir(tmpDir);
 
-    // Fields
-    volScalarField T
-    (
-        IOobject(fieldName_, timeName, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false),
-        field0_()
-    );
-    volScalarField residual
-    (
-        IOobject(fieldName_ + ".residual", timeName, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false),
-        mesh_,
-        dimensionedScalar(dimless, Zero),
-        calculatedFvPatchScalarField::typeName
-    );
+    // Fields (the registered ones, which function objects see)
+    volScalarField& T = field_();
+    volScalarField& residual = residual_();
     evaluateField(T, residual);
     writeInto(T, tmpDir);
     writeInto(residual, tmpDir);
@@ -707,6 +790,21 @@ void Foam::pinnModel::writeTimeDir()
     }
     lastWrite_ = timeName;
 
+    // purgeWrite: keep the newest purgeWrite time directories of this run
+    if (purgeWrite_ > 0)
+    {
+        previousWrites_.push_back(timeName);
+        while (label(previousWrites_.size()) > purgeWrite_)
+        {
+            const fileName old = runTime_.path()/previousWrites_.front();
+            if (isDir(old) && previousWrites_.front() != timeName)
+            {
+                rmDir(old, true);
+            }
+            previousWrites_.pop_front();
+        }
+    }
+
     const pinn::MemoryStats m = runner_->memoryStats();
     if (memoryFile_.valid()) memoryFile_()
         << timeName << " " << label(m.poolBytes) << " " << label(m.inUse) << " "
@@ -731,21 +829,12 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
 :
     runTime_(runTime),
     mesh_(mesh),
-    dict_
-    (
-        IOobject
-        (
-            "pinnProperties",
-            runTime.constant(),
-            mesh,
-            IOobject::MUST_READ_IF_MODIFIED,
-            IOobject::NO_WRITE
-        )
-    ),
+    dict_(pinnPropertiesIO(runTime, mesh)),
     fieldName_(requiredWord(dict_, "field", "<name of the field in 0/, e.g. T>")),
     domain_(mesh),
     networkSeed_(1),
     logInterval_(100),
+    purgeWrite_(0),
     currentDraw_(-1),
     lastWrite_(runTime.timeName()),
     itersSinceReport_(0),
@@ -762,17 +851,8 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         })
     );
 
-    // One time step is one iteration
-    const dictionary& controlDict = runTime_.controlDict();
-    if (mag(runTime_.deltaTValue() - 1) > SMALL)
-    {
-        FatalIOErrorInFunction(controlDict)
-            << "deltaT is " << runTime_.deltaTValue() << " in "
-            << controlDict.name() << nl
-            << "    pinnFoam counts optimiser iterations as time steps: set"
-            << " 'deltaT 1;' (endTime is the iteration budget)"
-            << exit(FatalIOError);
-    }
+    checkControlDict();
+    purgeWrite_ = runTime_.controlDict().getOrDefault<label>("purgeWrite", 0);
 
     Info<< "pinnFoam: " << domain_.nDim() << "D network inputs "
         << flatOutput(domain_.components()) << nl;
@@ -786,6 +866,25 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         (
             IOobject(fieldName_, time0, mesh_, IOobject::MUST_READ, IOobject::NO_WRITE, false),
             mesh_
+        )
+    );
+    checkWellPosed();
+    field_.reset
+    (
+        new volScalarField
+        (
+            IOobject(fieldName_, time0, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, true),
+            field0_()
+        )
+    );
+    residual_.reset
+    (
+        new volScalarField
+        (
+            IOobject(fieldName_ + ".residual", time0, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, true),
+            mesh_,
+            dimensionedScalar(field0_().dimensions()/dimTime, Zero),
+            calculatedFvPatchScalarField::typeName
         )
     );
 
