@@ -3,7 +3,7 @@
 // weights; the trainer sums loss terms and gradients over the ranks every
 // iteration (pinn::Communicator), so all replicas apply the same update.
 //
-// Problem: `poisson` as tests/bench/pinn_reference.py defines it (unit
+// Problem: `poisson` as pinn_reference.py (../shared/reference) defines it (unit
 // square, 2-64x4-1 tanh, fp32, Adam lr 1e-3), N interior + N/10 boundary
 // points in all (strong scaling: N fixed, split over the ranks) or per rank
 // (weak scaling: N per rank).
