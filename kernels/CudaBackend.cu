@@ -164,6 +164,7 @@ public:
 
     void setInterior(const InteriorSet<Real>& pts) override;
     void setBoundary(const BoundarySet<Real>& pts) override;
+    void setTermScales(double pde, const std::vector<double>& bc) override;
 
     void setParameters(const Real* params) override;
     void getParameters(Real* params) override;
@@ -255,6 +256,11 @@ private:
     std::vector<idx> hostBPtr_;
     std::vector<Real> hostBNormal_, hostBAlpha_, hostBBeta_, hostBG_, hostBW_;
     std::vector<int> hostBComp_, hostBGroup_;
+    // ---- loss-term scales (setTermScales) and the scaled weights uploaded
+    double scalePde_ = 1;
+    std::vector<double> scaleBc_;
+    std::vector<Real> scaledWI_, scaledBW_;
+    void scaleWeights();
     bool dataDirty_ = true;
 
     // ---- data part of the pool
@@ -724,13 +730,14 @@ void CudaBackend<Real>::prepare(idx evalPoints)
 
     const idx nE = idx(hostBAlpha_.size());
     upload(X_, hostX_.data(), hostX_.size()*sizeof(Real));
-    upload(wI_, hostWI_.data(), hostWI_.size()*sizeof(Real));
+    scaleWeights();
+    upload(wI_, scaledWI_.data(), scaledWI_.size()*sizeof(Real));
     upload(const_cast<idx*>(bnd_.ptr), hostBPtr_.data(), hostBPtr_.size()*sizeof(idx));
     upload(const_cast<Real*>(bnd_.normal), hostBNormal_.data(), nE*D_*sizeof(Real));
     upload(const_cast<Real*>(bnd_.alpha), hostBAlpha_.data(), nE*sizeof(Real));
     upload(const_cast<Real*>(bnd_.beta), hostBBeta_.data(), nE*sizeof(Real));
     upload(const_cast<Real*>(bnd_.g), hostBG_.data(), nE*sizeof(Real));
-    upload(const_cast<Real*>(bnd_.w), hostBW_.data(), nE*sizeof(Real));
+    upload(const_cast<Real*>(bnd_.w), scaledBW_.data(), nE*sizeof(Real));
     upload(const_cast<int*>(bnd_.component), hostBComp_.data(), nE*sizeof(int));
     upload(const_cast<int*>(bnd_.group), hostBGroup_.data(), nE*sizeof(int));
     PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
@@ -771,6 +778,43 @@ MemoryStats CudaBackend<Real>::memoryStats() const
 
 
 // * * * * * * * * * * * * * * * Point sets * * * * * * * * * * * * * * * * //
+
+template<class Real>
+void CudaBackend<Real>::scaleWeights()
+{
+    scaledWI_.resize(hostWI_.size());
+    for (std::size_t i = 0; i < hostWI_.size(); ++i)
+    {
+        scaledWI_[i] = Real(double(hostWI_[i])*scalePde_);
+    }
+    scaledBW_.resize(hostBW_.size());
+    for (std::size_t k = 0; k < hostBW_.size(); ++k)
+    {
+        const double sc = scaleBc_.empty() ? 1.0 : scaleBc_[hostBGroup_[k]];
+        scaledBW_[k] = Real(double(hostBW_[k])*sc);
+    }
+}
+
+
+template<class Real>
+void CudaBackend<Real>::setTermScales(double pde, const std::vector<double>& bc)
+{
+    if (int(bc.size()) != nGroups_)
+    {
+        throw std::invalid_argument("CUDA backend: one term scale per boundary group expected");
+    }
+    scalePde_ = pde;
+    scaleBc_ = bc;
+    if (arena_.valid() && !dataDirty_)
+    {
+        // The buffers keep their addresses: the captured step stays valid
+        scaleWeights();
+        upload(wI_, scaledWI_.data(), scaledWI_.size()*sizeof(Real));
+        upload(const_cast<Real*>(bnd_.w), scaledBW_.data(), scaledBW_.size()*sizeof(Real));
+        PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    }
+}
+
 
 template<class Real>
 void CudaBackend<Real>::setInterior(const InteriorSet<Real>& pts)

@@ -137,6 +137,12 @@ public:
     virtual void setInterior(const InteriorSet<Real>& pts) = 0;
     virtual void setBoundary(const BoundarySet<Real>& pts) = 0;
 
+    //- Loss-term scales (loss balancing): every interior weight is taken
+    //  times pde, every boundary entry's weight times bc[its group]; all 1
+    //  until set. The points stay where they are (a device backend rewrites
+    //  the weights in place); kept across setInterior/setBoundary.
+    virtual void setTermScales(double pde, const std::vector<double>& bc) = 0;
+
     virtual void setParameters(const Real* params) = 0;
     virtual void getParameters(Real* params) = 0;
 

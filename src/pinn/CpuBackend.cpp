@@ -125,6 +125,33 @@ std::string CpuBackend<Real>::name() const
 
 
 template<class Real>
+void CpuBackend<Real>::setTermScales(double pde, const std::vector<double>& bc)
+{
+    if (idx(bc.size()) != this->problem_.nBoundaryGroups)
+    {
+        throw std::invalid_argument("CpuBackend: one term scale per boundary group expected");
+    }
+    scalePde_ = pde;
+    scaleBc_ = bc;
+    applyTermScales();
+}
+
+
+template<class Real>
+void CpuBackend<Real>::applyTermScales()
+{
+    const idx nI = idx(baseWI_.size());
+    for (idx i = 0; i < nI; ++i) interior_.w[i] = Real(double(baseWI_[i])*scalePde_);
+    const idx nB = idx(baseBW_.size());
+    for (idx b = 0; b < nB; ++b)
+    {
+        const double s = scaleBc_.empty() ? 1.0 : scaleBc_[boundary_.group[b]];
+        boundary_.w[b] = Real(double(baseBW_[b])*s);
+    }
+}
+
+
+template<class Real>
 void CpuBackend<Real>::setInterior(const InteriorSet<Real>& pts)
 {
     const int D = this->problem_.net.inputDim;
@@ -133,6 +160,8 @@ void CpuBackend<Real>::setInterior(const InteriorSet<Real>& pts)
         throw std::invalid_argument("CpuBackend: interior set sizes disagree");
     }
     interior_ = pts;
+    baseWI_ = pts.w;
+    applyTermScales();
 }
 
 
@@ -162,6 +191,8 @@ void CpuBackend<Real>::setBoundary(const BoundarySet<Real>& pts)
         }
     }
     boundary_ = pts;
+    baseBW_ = pts.w;
+    applyTermScales();
 }
 
 

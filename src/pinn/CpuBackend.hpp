@@ -40,6 +40,7 @@ public:
 
     void setInterior(const InteriorSet<Real>& pts) override;
     void setBoundary(const BoundarySet<Real>& pts) override;
+    void setTermScales(double pde, const std::vector<double>& bc) override;
     void setParameters(const Real* params) override;
     void getParameters(Real* params) override;
     void setAdamState(const AdamState<Real>& s) override;
@@ -79,8 +80,14 @@ private:
     std::vector<int> sizes_;
     std::vector<Workspace> ws_;
 
+    //- The weights of interior_ and boundary_ with the term scales applied
+    void applyTermScales();
+
     InteriorSet<Real> interior_;
     BoundarySet<Real> boundary_;
+    std::vector<Real> baseWI_, baseBW_;     //- weights as given
+    double scalePde_ = 1;
+    std::vector<double> scaleBc_;
 
     std::vector<Real> params_, grad_;
     AdamState<Real> adam_;

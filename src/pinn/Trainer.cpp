@@ -13,7 +13,9 @@ namespace pinn
 namespace
 {
 
-const char magic[8] = {'p', 'i', 'n', 'n', 'S', 't', '0', '1'};
+// Version 02 adds the balancing weights; version 01 states read as unbalanced
+const char magic[8] = {'p', 'i', 'n', 'n', 'S', 't', '0', '2'};
+const char magic01[8] = {'p', 'i', 'n', 'n', 'S', 't', '0', '1'};
 
 template<class T>
 void put(std::ostream& os, const T& v)
@@ -67,12 +69,56 @@ template<class Real>
 Trainer<Real>::Trainer(Backend<Real>& backend, const TrainerConfig& cfg)
 :
     backend_(backend),
-    cfg_(cfg)
+    cfg_(cfg),
+    scaleBc_(backend.problem().nBoundaryGroups, 1.0)
 {
     if (cfg_.historySize < 1)
     {
         throw std::invalid_argument("L-BFGS history size must be at least 1");
     }
+    const BalanceConfig& b = cfg_.balance;
+    if (b.interval < 0 || !(b.smoothing >= 0 && b.smoothing < 1) || !(b.maxScale >= 1))
+    {
+        throw std::invalid_argument
+        (
+            "loss balancing: interval >= 0, smoothing in [0, 1) and maxScale >= 1 expected"
+        );
+    }
+}
+
+
+template<class Real>
+void Trainer<Real>::balance()
+{
+    const int G = int(scaleBc_.size());
+    const idx n = backend_.nParams();
+    std::vector<Real> p(n);
+    backend_.getParameters(p.data());
+    const std::vector<double> x(p.begin(), p.end());
+    std::vector<double> g, norms(G + 1, 0.0);
+    LossTerms terms;
+    for (int k = 0; k <= G; ++k)
+    {
+        std::vector<double> bc(G, 0.0);
+        if (k > 0) bc[k - 1] = 1.0;
+        backend_.setTermScales(k == 0 ? 1.0 : 0.0, bc);
+        evaluate(x, g, terms);
+        norms[k] = std::sqrt(dot(g, g));
+    }
+    double sum = 0;
+    for (double v : norms) if (std::isfinite(v)) sum += v;
+    const double s = balanced_ ? cfg_.balance.smoothing : 0.0;
+    auto update = [&](double& lambda, double norm)
+    {
+        // a term without gradient (no points, or met exactly) keeps its weight
+        if (!(norm > 0) || !std::isfinite(norm) || !(sum > 0)) return;
+        const double target = std::min(sum/norm, cfg_.balance.maxScale);
+        lambda = s*lambda + (1 - s)*target;
+    };
+    update(scalePde_, norms[0]);
+    for (int k = 0; k < G; ++k) update(scaleBc_[k], norms[k + 1]);
+    balanced_ = true;
+    backend_.setTermScales(scalePde_, scaleBc_);
 }
 
 
@@ -201,8 +247,10 @@ void Trainer<Real>::lbfgsIteration()
         // no decrease found: drop the curvature history and keep the point
         s_.clear();
         y_.clear();
+        ++lbfgsFailures_;
         return;
     }
+    lbfgsFailures_ = 0;
 
     std::vector<double> s(n), y(n);
     for (idx i = 0; i < n; ++i)
@@ -265,6 +313,10 @@ void Trainer<Real>::iterate()
     }
     else
     {
+        if (cfg_.balance.interval > 0 && iteration_ % cfg_.balance.interval == 0)
+        {
+            balance();
+        }
         if (hostReduce_)
         {
             hostAdamIteration();
@@ -282,11 +334,19 @@ void Trainer<Real>::iterate()
 template<class Real>
 LossTerms Trainer<Real>::loss()
 {
-    if (cfg_.lbfgsStart >= 0 && iteration_ > cfg_.lbfgsStart && lbfgsReady_)
+    LossTerms t =
+        (cfg_.lbfgsStart >= 0 && iteration_ > cfg_.lbfgsStart && lbfgsReady_)
+      ? fTerms_
+      : (hostReduce_ ? adamTerms_ : backend_.lastLoss());
+    if (!balanced_) return t;
+    t.total = 0;
+    for (double& v : t.pde) { v /= scalePde_; t.total += v; }
+    for (std::size_t k = 0; k < t.bc.size() && k < scaleBc_.size(); ++k)
     {
-        return fTerms_;
+        t.bc[k] /= scaleBc_[k];
+        t.total += t.bc[k];
     }
-    return hostReduce_ ? adamTerms_ : backend_.lastLoss();
+    return t;
 }
 
 
@@ -320,6 +380,10 @@ void Trainer<Real>::write(std::ostream& os)
         putVec(os, s_[k]);
         putVec(os, y_[k]);
     }
+    put(os, std::int32_t(balanced_));
+    put(os, scalePde_);
+    putVec(os, scaleBc_);
+    put(os, std::int32_t(lbfgsFailures_));
     if (!os) throw std::runtime_error("could not write the pinnFoam state");
 }
 
@@ -329,7 +393,8 @@ void Trainer<Real>::read(std::istream& is)
 {
     char m[8];
     is.read(m, sizeof(m));
-    if (!is || std::memcmp(m, magic, sizeof(m)) != 0)
+    const bool v01 = is && std::memcmp(m, magic01, sizeof(m)) == 0;
+    if (!is || (!v01 && std::memcmp(m, magic, sizeof(m)) != 0))
     {
         throw std::runtime_error("not a pinnFoam state file (bad magic)");
     }
@@ -383,6 +448,36 @@ void Trainer<Real>::read(std::istream& is)
         getVec(is, s_[k], n);
         getVec(is, y_[k], n);
     }
+    if (v01)
+    {
+        balanced_ = false;
+        scalePde_ = 1;
+        scaleBc_.assign(scaleBc_.size(), 1.0);
+        lbfgsFailures_ = 0;
+    }
+    else
+    {
+        std::int32_t b;
+        get(is, b);
+        balanced_ = b != 0;
+        get(is, scalePde_);
+        std::vector<double> bc;
+        getVec(is, bc);
+        if (bc.size() != scaleBc_.size())
+        {
+            throw std::runtime_error
+            (
+                "the state has balancing weights for " + std::to_string(bc.size())
+              + " boundary groups where the case has " + std::to_string(scaleBc_.size())
+              + ": the patches changed since it was written"
+            );
+        }
+        scaleBc_ = bc;
+        std::int32_t f;
+        get(is, f);
+        lbfgsFailures_ = f;
+    }
+    backend_.setTermScales(scalePde_, scaleBc_);
 }
 
 

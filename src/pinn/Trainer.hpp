@@ -32,6 +32,24 @@
 namespace pinn
 {
 
+//- Loss balancing by gradient norms (Wang, Wang & Perdikaris 2023, "An
+//  expert's guide to training physics-informed neural networks"): every
+//  `interval` Adam iterations the gradient of each loss term (the equations
+//  together, each boundary group) is computed on its own and the terms are
+//  weighted so that their weighted gradients have equal norms,
+//      lambda_i = sum_j |grad L_j| / |grad L_i|,
+//  smoothed over updates (lambda <- s lambda + (1 - s) lambda_new, the first
+//  update taken as it comes). The weights stay fixed in the L-BFGS phase,
+//  whose objective must not change. It costs 1 + groups extra loss and
+//  gradient evaluations per update.
+struct BalanceConfig
+{
+    int interval = 0;           //- Adam iterations between updates; 0: off
+    double smoothing = 0.9;     //- in [0, 1)
+    double maxScale = 1e6;      //- largest weight of a term (a term already
+                                //  satisfied has a vanishing gradient)
+};
+
 struct TrainerConfig
 {
     AdamConfig adam;
@@ -40,6 +58,7 @@ struct TrainerConfig
     int historySize = 20;
     //- Largest number of loss evaluations of one line search
     int maxLineSearch = 25;
+    BalanceConfig balance;
 };
 
 template<class Real>
@@ -60,8 +79,16 @@ public:
     //- Learning rate of the last Adam iteration (0 in the L-BFGS phase)
     double learningRate() const;
 
-    //- Loss terms of the last iteration (synchronises a device backend)
+    //- Loss terms of the last iteration (synchronises a device backend),
+    //  as the terms are without the balancing weights (total: their sum)
     LossTerms loss();
+
+    //- The balancing weights of the terms (all 1 without balancing)
+    double pdeScale() const { return scalePde_; }
+    const std::vector<double>& bcScales() const { return scaleBc_; }
+
+    //- L-BFGS iterations in a row whose line search found no decrease
+    int lbfgsFailures() const { return lbfgsFailures_; }
 
     //- Loss evaluations so far (L-BFGS line searches take several)
     std::int64_t lossEvaluations() const { return nEvals_; }
@@ -94,6 +121,9 @@ private:
     double evaluate(const std::vector<double>& x, std::vector<double>& g, LossTerms& terms);
     void lbfgsIteration();
 
+    //- Update the balancing weights (BalanceConfig)
+    void balance();
+
     //- One Adam iteration on the host with the host-reduced gradient
     void hostAdamIteration();
 
@@ -114,6 +144,12 @@ private:
     Communicator* comm_ = &serialCommunicator();
     bool hostReduce_ = false;
     LossTerms adamTerms_;       //- loss of the last host Adam iteration
+
+    // Loss balancing
+    double scalePde_ = 1;
+    std::vector<double> scaleBc_;
+    bool balanced_ = false;     //- an update has been made
+    int lbfgsFailures_ = 0;
 };
 
 } // namespace pinn

@@ -49,13 +49,18 @@ int main(int argc, char *argv[])
         {
             Info<< "Time = " << runTime.timeName() << nl;
             model.report();
-            if (runTime.writeTime())
+            if (runTime.writeTime() || model.converged())
             {
                 model.write();
             }
             Info<< "ExecutionTime = " << runTime.elapsedCpuTime() << " s"
                 << "  ClockTime = " << runTime.elapsedClockTime() << " s"
                 << nl << endl;
+        }
+        if (model.converged())
+        {
+            // Written above: end here, as a converged steady solver does
+            runTime.stopAt(Time::stopAtControls::saNoWriteNow);
         }
     }
 

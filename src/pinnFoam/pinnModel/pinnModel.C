@@ -838,7 +838,15 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     currentDraw_(-1),
     lastWrite_(runTime.timeName()),
     itersSinceReport_(0),
-    secondsSinceReport_(0)
+    secondsSinceReport_(0),
+    lossTolerance_(0),
+    stagnationWindow_(0),
+    bestLoss_(GREAT),
+    bestIteration_(0),
+    stagnationWarned_(false),
+    lbfgsWarned_(false),
+    converged_(false),
+    balancing_(false)
 {
     pinnDict::checkKeys
     (
@@ -847,7 +855,7 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         ({
             "field", "equation", "network", "sampling", "loss", "optimiser",
             "device", "precision", "chunkSize", "nThreads", "logInterval",
-            "references", "scaling"
+            "references", "scaling", "convergence"
         })
     );
 
@@ -935,6 +943,36 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         requiredSubDict(dict_, "optimiser", "type adam; learningRate 1e-3;")
     );
 
+    pinn::TrainerConfig trainerConfig = optimiser_->config();
+    {
+        const dictionary lossDict(dict_.subOrEmptyDict("loss"));
+        const dictionary bal(lossDict.subOrEmptyDict("balancing"));
+        pinnDict::checkKeys(bal, wordList({"type", "interval", "smoothing", "maxWeight"}));
+        const word type = pinnDict::getChoiceOrDefault
+        (
+            bal, "type", wordList({"gradientNorm", "none"}), "gradientNorm"
+        );
+        balancing_ = type == "gradientNorm";
+        pinn::BalanceConfig& b = trainerConfig.balance;
+        b.interval =
+            balancing_ ? pinnDict::getOrDefaultPositive<label>(bal, "interval", 100) : 0;
+        b.smoothing = bal.getOrDefault<scalar>("smoothing", 0.9);
+        b.maxScale = pinnDict::getOrDefaultPositive<scalar>(bal, "maxWeight", 1e6);
+        if (b.smoothing < 0 || b.smoothing >= 1 || b.maxScale < 1)
+        {
+            FatalIOErrorInFunction(bal)
+                << "Entries of loss/balancing: 'smoothing' must be in [0, 1)"
+                << " and 'maxWeight' >= 1 (now " << b.smoothing << " and "
+                << b.maxScale << ")" << exit(FatalIOError);
+        }
+
+        const dictionary conv(dict_.subOrEmptyDict("convergence"));
+        pinnDict::checkKeys(conv, wordList({"lossTolerance", "stagnationWindow"}));
+        lossTolerance_ = pinnDict::getOrDefaultNonNegative<scalar>(conv, "lossTolerance", 0);
+        stagnationWindow_ =
+            pinnDict::getOrDefaultNonNegative<label>(conv, "stagnationWindow", 2000);
+    }
+
     precision_ = pinnDict::getChoiceOrDefault
     (
         dict_, "precision", wordList({"float", "double"}), "double"
@@ -971,7 +1009,7 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     {
         runner_ = pinnRunner::New
         (
-            precision_, device_, problem_, opts, optimiser_->config(), networkSeed_
+            precision_, device_, problem_, opts, trainerConfig, networkSeed_
         );
     }
     catch (const std::exception& err)
@@ -992,6 +1030,21 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         << "Network:   " << problem_.net.describe().c_str() << nl
         << "Sampling:  " << sampler_->description().c_str() << nl
         << "Optimiser: " << optimiser_->description().c_str() << nl
+        << "Balancing: ";
+    if (balancing_)
+    {
+        Info<< "gradientNorm (terms weighted to equal gradient norms every "
+            << trainerConfig.balance.interval << " Adam iterations, smoothing "
+            << trainerConfig.balance.smoothing << ")" << nl;
+    }
+    else
+    {
+        Info<< "none (fixed weights)" << nl;
+    }
+    Info<< "Convergence: ";
+    if (lossTolerance_ > 0) Info<< "stop at loss < " << lossTolerance_ << "; ";
+    Info<< "stagnation warning after "
+        << stagnationWindow_ << " iterations without 1% progress" << nl
         << "Backend:   " << runner_->backendName().c_str() << nl;
     if (Pstream::parRun())
     {
@@ -1055,6 +1108,7 @@ void Foam::pinnModel::report()
 {
     const pinn::LossTerms loss = runner_->loss();   // synchronises
     checkFinite(loss);
+    checkProgress(loss);
 
     const double elapsed = clock_.timeIncrement();
     const double perIter = itersSinceReport_ > 0 ? elapsed/itersSinceReport_ : 0;
@@ -1081,8 +1135,18 @@ void Foam::pinnModel::report()
     {
         Info<< " " << groups[g] << " " << loss.bc[g];
     }
-    Info<< nl
-        << "    " << 1e3*perIter << " ms/iteration, " << pointsPerSec
+    Info<< nl;
+    if (balancing_)
+    {
+        const std::vector<double> bw = runner_->bcScales();
+        Info<< "    weights pde " << runner_->pdeScale() << " bc";
+        forAll(groups, g)
+        {
+            Info<< " " << groups[g] << " " << (g < label(bw.size()) ? bw[g] : 1.0);
+        }
+        Info<< nl;
+    }
+    Info<< "    " << 1e3*perIter << " ms/iteration, " << pointsPerSec
         << " points/s" << nl;
 
     if (lossFile_.valid())
@@ -1093,6 +1157,57 @@ void Foam::pinnModel::report()
         for (const double v : loss.bc) lf << " " << v;
         lf  << " " << runner_->learningRate() << " " << runner_->phase().c_str()
             << " " << pointsPerSec << endl;
+    }
+}
+
+
+void Foam::pinnModel::checkProgress(const pinn::LossTerms& loss)
+{
+    const label it = runner_->iteration();
+    if (lossTolerance_ > 0 && loss.total < lossTolerance_)
+    {
+        Info<< "pinnFoam: converged: loss " << loss.total << " < lossTolerance "
+            << lossTolerance_ << " at iteration " << it << nl;
+        converged_ = true;
+        return;
+    }
+    if (loss.total < (1 - 1e-2)*bestLoss_)
+    {
+        bestLoss_ = loss.total;
+        bestIteration_ = it;
+        stagnationWarned_ = false;
+    }
+    else if
+    (
+        stagnationWindow_ > 0 && !stagnationWarned_
+     && it - bestIteration_ >= stagnationWindow_
+    )
+    {
+        WarningInFunction
+            << "The loss has not fallen by 1% in " << (it - bestIteration_)
+            << " iterations (" << bestLoss_ << " at iteration " << bestIteration_
+            << ", " << loss.total << " now, " << runner_->phase().c_str() << ")." << nl
+            << "    Training has stalled: more iterations will not help. Try"
+            << " more collocation points (sampling), a wider or deeper network,"
+            << " loss/balancing (type gradientNorm) or a smaller learningRate"
+            << " in " << dict_.objectPath() << nl << endl;
+        stagnationWarned_ = true;
+    }
+    const int fails = runner_->lbfgsFailures();
+    if (fails >= 10 && !lbfgsWarned_)
+    {
+        WarningInFunction
+            << "L-BFGS found no decrease of the loss (" << loss.total
+            << ") in the last " << fails << " iterations; each costs up to"
+            << " maxLineSearch loss evaluations." << nl
+            << "    The optimiser is at a point it cannot improve: stop the run"
+            << " (stopAt writeNow in system/controlDict), or start L-BFGS later"
+            << " (lbfgsStart) or from more Adam iterations" << nl << endl;
+        lbfgsWarned_ = true;
+    }
+    else if (fails == 0)
+    {
+        lbfgsWarned_ = false;
     }
 }
 

@@ -116,6 +116,21 @@ public:
         return trainer_.learningRate();
     }
 
+    double pdeScale() const override
+    {
+        return trainer_.pdeScale();
+    }
+
+    std::vector<double> bcScales() const override
+    {
+        return trainer_.bcScales();
+    }
+
+    int lbfgsFailures() const override
+    {
+        return trainer_.lbfgsFailures();
+    }
+
     pinn::MemoryStats memoryStats() const override
     {
         return backend_->memoryStats();

@@ -46,7 +46,7 @@ Foam::pinnSampler::pinnSampler
     pinnDict::checkKeys
     (
         lossDict,
-        wordList({"equationWeight", "boundaryWeight", "patchWeights"})
+        wordList({"equationWeight", "boundaryWeight", "patchWeights", "balancing"})
     );
     if (terms.terms().empty())
     {
