@@ -58,57 +58,40 @@ namespace
 {
 
 //- cuBLAS dispatch on the precision
-inline cublasStatus_t gemm
-(
-    cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb,
-    int m, int n, int k, float alpha, const float* A, int lda,
-    const float* B, int ldb, float beta, float* C, int ldc
-)
+inline cublasStatus_t gemm(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb, int m,
+    int n, int k, float alpha, const float* A, int lda, const float* B, int ldb, float beta,
+    float* C, int ldc)
 {
     return cublasSgemm(h, ta, tb, m, n, k, &alpha, A, lda, B, ldb, &beta, C, ldc);
 }
 
-inline cublasStatus_t gemm
-(
-    cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb,
-    int m, int n, int k, double alpha, const double* A, int lda,
-    const double* B, int ldb, double beta, double* C, int ldc
-)
+inline cublasStatus_t gemm(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb, int m,
+    int n, int k, double alpha, const double* A, int lda, const double* B, int ldb, double beta,
+    double* C, int ldc)
 {
     return cublasDgemm(h, ta, tb, m, n, k, &alpha, A, lda, B, ldb, &beta, C, ldc);
 }
 
-inline cublasStatus_t gemmStridedBatched
-(
-    cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb,
-    int m, int n, int k, float alpha, const float* A, int lda, long long sA,
-    const float* B, int ldb, long long sB, float beta, float* C, int ldc,
-    long long sC, int batch
-)
+inline cublasStatus_t gemmStridedBatched(cublasHandle_t h, cublasOperation_t ta,
+    cublasOperation_t tb, int m, int n, int k, float alpha, const float* A, int lda, long long sA,
+    const float* B, int ldb, long long sB, float beta, float* C, int ldc, long long sC, int batch)
 {
-    return cublasSgemmStridedBatched
-    (
-        h, ta, tb, m, n, k, &alpha, A, lda, sA, B, ldb, sB, &beta, C, ldc, sC, batch
-    );
+    return cublasSgemmStridedBatched(
+        h, ta, tb, m, n, k, &alpha, A, lda, sA, B, ldb, sB, &beta, C, ldc, sC, batch);
 }
 
-inline cublasStatus_t gemmStridedBatched
-(
-    cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb,
-    int m, int n, int k, double alpha, const double* A, int lda, long long sA,
-    const double* B, int ldb, long long sB, double beta, double* C, int ldc,
-    long long sC, int batch
-)
+inline cublasStatus_t gemmStridedBatched(cublasHandle_t h, cublasOperation_t ta,
+    cublasOperation_t tb, int m, int n, int k, double alpha, const double* A, int lda, long long sA,
+    const double* B, int ldb, long long sB, double beta, double* C, int ldc, long long sC,
+    int batch)
 {
-    return cublasDgemmStridedBatched
-    (
-        h, ta, tb, m, n, k, &alpha, A, lda, sA, B, ldb, sB, &beta, C, ldc, sC, batch
-    );
+    return cublasDgemmStridedBatched(
+        h, ta, tb, m, n, k, &alpha, A, lda, sA, B, ldb, sB, &beta, C, ldc, sC, batch);
 }
 
 inline int gridFor(idx n, int block = blockSize)
 {
-    const idx g = (n + block - 1)/block;
+    const idx g = (n + block - 1) / block;
     return int(std::max<idx>(1, std::min<idx>(g, idx(1) << 30)));
 }
 
@@ -119,7 +102,7 @@ struct Planner
     template<class T>
     T* allocate(std::size_t n, const char*)
     {
-        bytes += DeviceArena::alignUp(std::max<std::size_t>(n, 1)*sizeof(T));
+        bytes += DeviceArena::alignUp(std::max<std::size_t>(n, 1) * sizeof(T));
         return nullptr;
     }
 };
@@ -140,17 +123,22 @@ struct Allocator
 //- Phases of a pass, for the per-phase timing breakdown
 enum Phase : int
 {
-    phaseInput = 0, phaseFwdGemm, phaseFwdStreams, phaseLoss, phaseWgradGemm,
-    phaseBwdGemm, phaseBwdStreams, phaseUpdate, phaseFusedFwd, phaseFusedBwd,
+    phaseInput = 0,
+    phaseFwdGemm,
+    phaseFwdStreams,
+    phaseLoss,
+    phaseWgradGemm,
+    phaseBwdGemm,
+    phaseBwdStreams,
+    phaseUpdate,
+    phaseFusedFwd,
+    phaseFusedBwd,
     nPhases
 };
 
-static const char* phaseNames[nPhases] =
-{
-    "input streams", "forward GEMM", "forward streams", "residual+loss+VJP",
-    "weight-gradient GEMM", "backward GEMM", "backward streams",
-    "gradient sum + Adam", "fused fwd GEMM+streams", "fused bwd GEMM+streams"
-};
+static const char* phaseNames[nPhases] = {"input streams", "forward GEMM", "forward streams",
+    "residual+loss+VJP", "weight-gradient GEMM", "backward GEMM", "backward streams",
+    "gradient sum + Adam", "fused fwd GEMM+streams", "fused bwd GEMM+streams"};
 
 
 template<class Real>
@@ -195,10 +183,10 @@ public:
 private:
     // ---- problem shape
     int D_, S_, nOut_, nEq_, nGroups_, nTerms_;
-    std::vector<int> sizes_;    // D, hidden..., nOut
-    std::vector<int> ld_;       // leading dimension of the streams of layer l
-    std::vector<idx> wOff_;   // offset of [W_l b_l]
-    int nW_;                    // weight layers
+    std::vector<int> sizes_; // D, hidden..., nOut
+    std::vector<int> ld_; // leading dimension of the streams of layer l
+    std::vector<idx> wOff_; // offset of [W_l b_l]
+    int nW_; // weight layers
     idx nParams_;
     BackendOptions opts_;
     std::string name_;
@@ -238,19 +226,19 @@ private:
 
     // ---- persistent device buffers
     Real* params_ = nullptr;
-    Real* scratch_ = nullptr;   // parameters of lossAndGradient
+    Real* scratch_ = nullptr; // parameters of lossAndGradient
     Real* m_ = nullptr;
     Real* v_ = nullptr;
     Real* grad_ = nullptr;
     std::int64_t* step_ = nullptr;
-    double* lossAcc_ = nullptr;     // Adam steps
-    double* lossEval_ = nullptr;    // lossAndGradient
+    double* lossAcc_ = nullptr; // Adam steps
+    double* lossEval_ = nullptr; // lossAndGradient
     void* blasWork_ = nullptr;
     std::size_t blasWorkBytes_ = 32u << 20;
     std::size_t persistentMark_ = 0;
 
     // ---- training set (host copies: the pool may be laid out again)
-    std::vector<Real> hostX_;       // interior then boundary points, D each
+    std::vector<Real> hostX_; // interior then boundary points, D each
     std::vector<Real> hostWI_;
     idx nI_ = 0, nBp_ = 0;
     std::vector<idx> hostBPtr_;
@@ -264,13 +252,13 @@ private:
     bool dataDirty_ = true;
 
     // ---- data part of the pool
-    idx mCap_ = 0;            // points per chunk the workspace holds
-    int nSlices_ = 1;           // weight-gradient slices
+    idx mCap_ = 0; // points per chunk the workspace holds
+    int nSlices_ = 1; // weight-gradient slices
     Real* X_ = nullptr;
     Real* wI_ = nullptr;
     BoundaryView<Real> bnd_;
-    std::vector<Real*> A_;      // A_[l], l < nW: input streams of weight layer l
-    std::vector<Real*> Z_;      // Z_[l], 1 <= l < nW: pre-activation streams
+    std::vector<Real*> A_; // A_[l], l < nW: input streams of weight layer l
+    std::vector<Real*> Z_; // Z_[l], 1 <= l < nW: pre-activation streams
     Real* O_ = nullptr;
     Real* G_[2] = {nullptr, nullptr};
     Real* partial_ = nullptr;
@@ -308,22 +296,14 @@ private:
     void mark(int phase);
 
     //- Fused forward through hidden layer (fusedForwardKernel)
-    void launchForward
-    (
-        const Real* W, int m, int K, const Real* In, int ldIn, idx M,
-        Real* Zout, Real* Out, int ldOut,
-        const Real* X1 = nullptr, const Real* W0 = nullptr,
-        double* lossAcc = nullptr, std::int64_t* step = nullptr
-    );
+    void launchForward(const Real* W, int m, int K, const Real* In, int ldIn, idx M, Real* Zout,
+        Real* Out, int ldOut, const Real* X1 = nullptr, const Real* W0 = nullptr,
+        double* lossAcc = nullptr, std::int64_t* step = nullptr);
 
     //- Fused backward through weight layer (fusedBackwardKernel)
-    void launchBackward
-    (
-        const Real* W, int m, int n, bool dataGrad, const Real* G, int ldG,
-        const Real* A, int ldA, idx M, const Real* Zin, Real* Out, Real* dW,
-        bool accumulate, const Real* X0 = nullptr, Real* dW0 = nullptr,
-        const Real* W0 = nullptr
-    );
+    void launchBackward(const Real* W, int m, int n, bool dataGrad, const Real* G, int ldG,
+        const Real* A, int ldA, idx M, const Real* Zin, Real* Out, Real* dW, bool accumulate,
+        const Real* X0 = nullptr, Real* dW0 = nullptr, const Real* W0 = nullptr);
 
     //- Whether layer 1's backward takes layer 0's weight gradient along
     //  (X0, dW0 of launchBackward): the kernel does it in its 3xTF32
@@ -338,18 +318,14 @@ private:
     std::size_t headSmem(int K, int m) const
     {
         return D_ == 1 ? fusedHeadSmem<Real, 1>(K, m, nOut_, nTerms_)
-            : D_ == 2 ? fusedHeadSmem<Real, 2>(K, m, nOut_, nTerms_)
-            : fusedHeadSmem<Real, 3>(K, m, nOut_, nTerms_);
+            : D_ == 2  ? fusedHeadSmem<Real, 2>(K, m, nOut_, nTerms_)
+                       : fusedHeadSmem<Real, 3>(K, m, nOut_, nTerms_);
     }
 
     //- Forward streams of M points X (device) through parameters P into O_;
     //  lossAcc/step (fused path): zeroed/advanced by the first kernel
-    void forward
-    (
-        const Real* P, const Real* X, idx M,
-        double* lossAcc = nullptr, std::int64_t* step = nullptr,
-        const HeadArgs<Real>* head = nullptr
-    );
+    void forward(const Real* P, const Real* X, idx M, double* lossAcc = nullptr,
+        std::int64_t* step = nullptr, const HeadArgs<Real>* head = nullptr);
     //- One pass over the training set: loss into loss, gradient slices into
     //  partial_; then Adam (adam != nullptr) or the gradient sum into grad_
     void pass(const Real* P, double* loss, const AdamParams* adam);
@@ -363,9 +339,7 @@ private:
 
 template<class Real>
 CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opts)
-:
-    Backend<Real>(problem),
-    opts_(opts)
+    : Backend<Real>(problem), opts_(opts)
 {
     const NetworkSpec& net = problem.net;
     D_ = net.inputDim;
@@ -380,10 +354,8 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
     }
     if (problem.pde.dim != D_ || problem.pde.nOut != nOut_)
     {
-        throw std::runtime_error
-        (
-            "CUDA backend: the PDE's dimension/outputs do not match the network's"
-        );
+        throw std::runtime_error(
+            "CUDA backend: the PDE's dimension/outputs do not match the network's");
     }
     if (nOut_ > maxOutputs || nEq_ > maxEquations)
     {
@@ -403,7 +375,7 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
     for (int l = 0; l < nW_; ++l)
     {
         wOff_.push_back(off);
-        off += idx(sizes_[l + 1])*(sizes_[l] + 1);
+        off += idx(sizes_[l + 1]) * (sizes_[l] + 1);
     }
     nParams_ = off;
     if (nParams_ != net.nParams())
@@ -421,18 +393,14 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
     }
     if (opts_.deviceId < 0 || opts_.deviceId >= count)
     {
-        throw std::runtime_error
-        (
-            "CUDA backend: device " + std::to_string(opts_.deviceId)
-          + " does not exist (" + std::to_string(count) + " GPUs)"
-        );
+        throw std::runtime_error("CUDA backend: device " + std::to_string(opts_.deviceId)
+            + " does not exist (" + std::to_string(count) + " GPUs)");
     }
     PINN_CUDA_CHECK(cudaSetDevice(opts_.deviceId));
     cudaDeviceProp prop;
     PINN_CUDA_CHECK(cudaGetDeviceProperties(&prop, opts_.deviceId));
     nSm_ = prop.multiProcessorCount;
-    name_ = std::string("cuda (") + prop.name + ", "
-          + (sizeof(Real) == 4 ? "fp32" : "fp64") + ")";
+    name_ = std::string("cuda (") + prop.name + ", " + (sizeof(Real) == 4 ? "fp32" : "fp64") + ")";
 
     PINN_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
     PINN_CUBLAS_CHECK(cublasCreate(&blas_));
@@ -454,13 +422,8 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
     {
         auto raise = [](const void* f, std::size_t bytes)
         {
-            PINN_CUDA_CHECK
-            (
-                cudaFuncSetAttribute
-                (
-                    f, cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)
-                )
-            );
+            PINN_CUDA_CHECK(
+                cudaFuncSetAttribute(f, cudaFuncAttributeMaxDynamicSharedMemorySize, int(bytes)));
         };
         fwdVariant_ = k.forwardVariant;
         mma_ = sizeof(Real) == 4 ? int(k.mma) : 0;
@@ -471,72 +434,80 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
         std::size_t fwdSmem = 0;
         if (D_ == 1)
         {
-            raise((const void*)fusedForwardKernel<Real, 1, 2, 2>, fusedForwardSmem<Real, 1>(fusedMaxK));
-            raise((const void*)fusedForwardKernel<Real, 1, 1, 3>, fusedForwardSmem<Real, 1>(fusedMaxK));
-            raise((const void*)fusedForwardKernel<Real, 1, 1, 4>, fusedForwardSmem<Real, 1>(fusedMaxK));
-            raise((const void*)fusedBackwardKernel<Real, 1>, fusedBackwardSmem<Real, 1>(fusedMaxRows, fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 1, 2, 2>,
+                fusedForwardSmem<Real, 1>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 1, 1, 3>,
+                fusedForwardSmem<Real, 1>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 1, 1, 4>,
+                fusedForwardSmem<Real, 1>(fusedMaxK));
+            raise((const void*)fusedBackwardKernel<Real, 1>,
+                fusedBackwardSmem<Real, 1>(fusedMaxRows, fusedMaxK));
             fwd = fwdVariant_ == 0 ? (const void*)fusedForwardKernel<Real, 1, 2, 2>
                 : fwdVariant_ == 1 ? (const void*)fusedForwardKernel<Real, 1, 1, 3>
-                : (const void*)fusedForwardKernel<Real, 1, 1, 4>;
+                                   : (const void*)fusedForwardKernel<Real, 1, 1, 4>;
             fwdSmem = fusedForwardSmem<Real, 1>(fusedMaxK);
         }
         else if (D_ == 2)
         {
-            raise((const void*)fusedForwardKernel<Real, 2, 2, 2>, fusedForwardSmem<Real, 2>(fusedMaxK));
-            raise((const void*)fusedForwardKernel<Real, 2, 1, 3>, fusedForwardSmem<Real, 2>(fusedMaxK));
-            raise((const void*)fusedForwardKernel<Real, 2, 1, 4>, fusedForwardSmem<Real, 2>(fusedMaxK));
-            raise((const void*)fusedBackwardKernel<Real, 2>, fusedBackwardSmem<Real, 2>(fusedMaxRows, fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 2, 2, 2>,
+                fusedForwardSmem<Real, 2>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 2, 1, 3>,
+                fusedForwardSmem<Real, 2>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 2, 1, 4>,
+                fusedForwardSmem<Real, 2>(fusedMaxK));
+            raise((const void*)fusedBackwardKernel<Real, 2>,
+                fusedBackwardSmem<Real, 2>(fusedMaxRows, fusedMaxK));
             fwd = fwdVariant_ == 0 ? (const void*)fusedForwardKernel<Real, 2, 2, 2>
                 : fwdVariant_ == 1 ? (const void*)fusedForwardKernel<Real, 2, 1, 3>
-                : (const void*)fusedForwardKernel<Real, 2, 1, 4>;
+                                   : (const void*)fusedForwardKernel<Real, 2, 1, 4>;
             fwdSmem = fusedForwardSmem<Real, 2>(fusedMaxK);
         }
         else
         {
-            raise((const void*)fusedForwardKernel<Real, 3, 2, 2>, fusedForwardSmem<Real, 3>(fusedMaxK));
-            raise((const void*)fusedForwardKernel<Real, 3, 1, 3>, fusedForwardSmem<Real, 3>(fusedMaxK));
-            raise((const void*)fusedForwardKernel<Real, 3, 1, 4>, fusedForwardSmem<Real, 3>(fusedMaxK));
-            raise((const void*)fusedBackwardKernel<Real, 3>, fusedBackwardSmem<Real, 3>(fusedMaxRows, fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 3, 2, 2>,
+                fusedForwardSmem<Real, 3>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 3, 1, 3>,
+                fusedForwardSmem<Real, 3>(fusedMaxK));
+            raise((const void*)fusedForwardKernel<Real, 3, 1, 4>,
+                fusedForwardSmem<Real, 3>(fusedMaxK));
+            raise((const void*)fusedBackwardKernel<Real, 3>,
+                fusedBackwardSmem<Real, 3>(fusedMaxRows, fusedMaxK));
             fwd = fwdVariant_ == 0 ? (const void*)fusedForwardKernel<Real, 3, 2, 2>
                 : fwdVariant_ == 1 ? (const void*)fusedForwardKernel<Real, 3, 1, 3>
-                : (const void*)fusedForwardKernel<Real, 3, 1, 4>;
+                                   : (const void*)fusedForwardKernel<Real, 3, 1, 4>;
             fwdSmem = fusedForwardSmem<Real, 3>(fusedMaxK);
         }
         // the single-buffer variants use half of the input-tile space
         if (fwdVariant_ > 0)
         {
-            fwdSmem -= std::size_t(S_*fusedPoints)*tileStride(fusedMaxK)*sizeof(Real);
+            fwdSmem -= std::size_t(S_ * fusedPoints) * tileStride(fusedMaxK) * sizeof(Real);
         }
         int occ = 0;
-        PINN_CUDA_CHECK
-        (
-            cudaOccupancyMaxActiveBlocksPerMultiprocessor(&occ, fwd, fusedThreads, fwdSmem)
-        );
+        PINN_CUDA_CHECK(
+            cudaOccupancyMaxActiveBlocksPerMultiprocessor(&occ, fwd, fusedThreads, fwdSmem));
         fwdBlocksPerSm_ = std::max(occ, 1);
 
         // Up to headMaxOut outputs where two blocks fit per SM: the loss
         // then runs once per tile on one warp
-        head_ =
-            k.fusedHead
-         && sizeof(Real) == 4 && fwdVariant_ == 0 && !(mma_ & 1)
-         && nW_ >= 3 && nOut_ <= headMaxOut;
+        head_ = k.fusedHead && sizeof(Real) == 4 && fwdVariant_ == 0 && !(mma_ & 1) && nW_ >= 3
+            && nOut_ <= headMaxOut;
         if (head_)
         {
             const void* hk = D_ == 1 ? (const void*)fusedHeadKernel<Real, 1>
-                : D_ == 2 ? (const void*)fusedHeadKernel<Real, 2>
-                : (const void*)fusedHeadKernel<Real, 3>;
+                : D_ == 2            ? (const void*)fusedHeadKernel<Real, 2>
+                                     : (const void*)fusedHeadKernel<Real, 3>;
             const std::size_t hs = headSmem(fusedMaxK, fusedMaxRows);
             raise(hk, hs);
             int hocc = 0;
-            PINN_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&hocc, hk, fusedThreads, hs));
+            PINN_CUDA_CHECK(
+                cudaOccupancyMaxActiveBlocksPerMultiprocessor(&hocc, hk, fusedThreads, hs));
             // one block per SM would halve the layer's parallelism: not worth it
             head_ = hocc >= 2;
         }
-        first_ =
-            k.firstLayerOnTheFly
-         && fwdVariant_ == 0 && nW_ >= 3 && foldLayer0(sizes_[2]);
+        first_ = k.firstLayerOnTheFly && fwdVariant_ == 0 && nW_ >= 3 && foldLayer0(sizes_[2]);
     }
-    name_ += fused_ ? ((mma_ & 7) ? ", fused layers (3xTF32)" : ", fused layers") : ", cuBLAS layers";
+    name_ +=
+        fused_ ? ((mma_ & 7) ? ", fused layers (3xTF32)" : ", fused layers") : ", cuBLAS layers";
     if (head_) name_ += ", fused head";
     if (first_) name_ += ", first layer on the fly";
 
@@ -592,10 +563,10 @@ void CudaBackend<Real>::layoutData(Alloc& a, idx mCap)
 {
     const idx nTot = nI_ + nBp_;
     const idx nE = idx(hostBAlpha_.size());
-    X_ = a.template allocate<Real>(nTot*D_, "points");
+    X_ = a.template allocate<Real>(nTot * D_, "points");
     wI_ = a.template allocate<Real>(nI_, "interior weights");
     bnd_.ptr = a.template allocate<idx>(nBp_ + 1, "boundary idx");
-    bnd_.normal = a.template allocate<Real>(nE*D_, "boundary normals");
+    bnd_.normal = a.template allocate<Real>(nE * D_, "boundary normals");
     bnd_.alpha = a.template allocate<Real>(nE, "boundary alpha");
     bnd_.beta = a.template allocate<Real>(nE, "boundary beta");
     bnd_.g = a.template allocate<Real>(nE, "boundary g");
@@ -603,34 +574,34 @@ void CudaBackend<Real>::layoutData(Alloc& a, idx mCap)
     bnd_.component = a.template allocate<int>(nE, "boundary components");
     bnd_.group = a.template allocate<int>(nE, "boundary groups");
 
-    const idx C = idx(S_)*mCap;
+    const idx C = idx(S_) * mCap;
     A_.assign(nW_, nullptr);
     Z_.assign(nW_, nullptr);
     int maxLd = nOut_;
     for (int l = 0; l < nW_; ++l)
     {
-        A_[l] = a.template allocate<Real>(ld_[l]*C, "activation streams");
+        A_[l] = a.template allocate<Real>(ld_[l] * C, "activation streams");
         if (l > 0)
         {
-            Z_[l] = a.template allocate<Real>(ld_[l]*C, "pre-activation streams");
+            Z_[l] = a.template allocate<Real>(ld_[l] * C, "pre-activation streams");
             maxLd = std::max(maxLd, ld_[l]);
         }
     }
-    O_ = a.template allocate<Real>(nOut_*C, "output streams");
-    G_[0] = a.template allocate<Real>(maxLd*C, "stream gradients");
-    G_[1] = a.template allocate<Real>(maxLd*C, "stream gradients");
+    O_ = a.template allocate<Real>(nOut_ * C, "output streams");
+    G_[0] = a.template allocate<Real>(maxLd * C, "stream gradients");
+    G_[1] = a.template allocate<Real>(maxLd * C, "stream gradients");
 
     // Weight-gradient slices: enough to fill the GPU for the largest chunk
     // (fused: one slice per persistent backward block, two blocks per SM)
     const idx slices = fused_
-        ? std::max<idx>(1, std::min<idx>((mCap + fusedPoints - 1)/fusedPoints, 2*nSm_))
-        : std::max<idx>(1, std::min<idx>(C/2048, 2*nSm_));
+        ? std::max<idx>(1, std::min<idx>((mCap + fusedPoints - 1) / fusedPoints, 2 * nSm_))
+        : std::max<idx>(1, std::min<idx>(C / 2048, 2 * nSm_));
     nSlices_ = int(slices);
-    partial_ = a.template allocate<Real>(slices*nParams_, "weight-gradient slices");
+    partial_ = a.template allocate<Real>(slices * nParams_, "weight-gradient slices");
 
-    evalX_ = a.template allocate<Real>(mCap*D_, "evaluation points");
-    evalVal_ = a.template allocate<Real>(mCap*nOut_, "evaluation values");
-    evalRes_ = a.template allocate<Real>(mCap*nEq_, "evaluation residuals");
+    evalX_ = a.template allocate<Real>(mCap * D_, "evaluation points");
+    evalVal_ = a.template allocate<Real>(mCap * nOut_, "evaluation values");
+    evalRes_ = a.template allocate<Real>(mCap * nEq_, "evaluation residuals");
 }
 
 
@@ -638,10 +609,10 @@ template<class Real>
 std::string CudaBackend<Real>::memoryHint(std::size_t perPoint) const
 {
     std::ostringstream os;
-    os  << "Lower `chunkSize` in constant/pinnProperties (now " << opts_.chunkSize
-        << " points per pass; the workspace takes about " << perPoint
-        << " bytes per point of a chunk), or use fewer collocation points ("
-        << (nI_ + nBp_) << " on the device now).";
+    os << "Lower `chunkSize` in constant/pinnProperties (now " << opts_.chunkSize
+       << " points per pass; the workspace takes about " << perPoint
+       << " bytes per point of a chunk), or use fewer collocation points (" << (nI_ + nBp_)
+       << " on the device now).";
     return os.str();
 }
 
@@ -650,16 +621,14 @@ template<class Real>
 void CudaBackend<Real>::prepare(idx evalPoints)
 {
     const idx nTot = nI_ + nBp_;
-    const idx want = std::min<idx>
-    (
-        opts_.chunkSize, std::max<idx>({nTot, evalPoints, idx(1)})
-    );
+    const idx want = std::min<idx>(opts_.chunkSize, std::max<idx>({nTot, evalPoints, idx(1)}));
     if (arena_.valid() && !dataDirty_ && want <= mCap_) return;
     const idx mCap = std::max(want, mCap_);
 
     // Count the bytes (the planners set the buffer pointers to null: the
     // persistent ones are kept, the data ones are laid out again below)
-    const auto kept = std::make_tuple(params_, scratch_, m_, v_, grad_, step_, lossAcc_, lossEval_, blasWork_);
+    const auto kept =
+        std::make_tuple(params_, scratch_, m_, v_, grad_, step_, lossAcc_, lossEval_, blasWork_);
     Planner persistent;
     layoutPersistent(persistent);
     Planner data;
@@ -684,19 +653,21 @@ void CudaBackend<Real>::prepare(idx evalPoints)
         const bool keep = arena_.valid();
         if (keep)
         {
-            p.resize(nParams_); m.resize(nParams_); v.resize(nParams_);
+            p.resize(nParams_);
+            m.resize(nParams_);
+            v.resize(nParams_);
             getParameters(p.data());
-            download(m.data(), m_, nParams_*sizeof(Real));
-            download(v.data(), v_, nParams_*sizeof(Real));
+            download(m.data(), m_, nParams_ * sizeof(Real));
+            download(v.data(), v_, nParams_ * sizeof(Real));
             download(&step, step_, sizeof(step));
             PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
             arena_.release();
         }
         std::size_t freeB = 0, totalB = 0;
         PINN_CUDA_CHECK(cudaMemGetInfo(&freeB, &totalB));
-        const std::size_t maxBytes = std::size_t(opts_.memoryFraction*double(freeB));
+        const std::size_t maxBytes = std::size_t(opts_.memoryFraction * double(freeB));
         const std::size_t perPoint =
-            (data.bytes - onePoint.bytes)/std::size_t(std::max<idx>(mCap - 1, 1));
+            (data.bytes - onePoint.bytes) / std::size_t(std::max<idx>(mCap - 1, 1));
         arena_.reserve(need, maxBytes, memoryHint(perPoint));
 
         Allocator alloc{arena_};
@@ -705,18 +676,19 @@ void CudaBackend<Real>::prepare(idx evalPoints)
         PINN_CUBLAS_CHECK(cublasSetWorkspace(blas_, blasWork_, blasWorkBytes_));
         if (keep)
         {
-            upload(params_, p.data(), nParams_*sizeof(Real));
-            upload(m_, m.data(), nParams_*sizeof(Real));
-            upload(v_, v.data(), nParams_*sizeof(Real));
+            upload(params_, p.data(), nParams_ * sizeof(Real));
+            upload(m_, m.data(), nParams_ * sizeof(Real));
+            upload(v_, v.data(), nParams_ * sizeof(Real));
             upload(step_, &step, sizeof(step));
         }
         else
         {
-            PINN_CUDA_CHECK(cudaMemsetAsync(params_, 0, nParams_*sizeof(Real), stream_));
-            PINN_CUDA_CHECK(cudaMemsetAsync(m_, 0, nParams_*sizeof(Real), stream_));
-            PINN_CUDA_CHECK(cudaMemsetAsync(v_, 0, nParams_*sizeof(Real), stream_));
+            PINN_CUDA_CHECK(cudaMemsetAsync(params_, 0, nParams_ * sizeof(Real), stream_));
+            PINN_CUDA_CHECK(cudaMemsetAsync(m_, 0, nParams_ * sizeof(Real), stream_));
+            PINN_CUDA_CHECK(cudaMemsetAsync(v_, 0, nParams_ * sizeof(Real), stream_));
             PINN_CUDA_CHECK(cudaMemsetAsync(step_, 0, sizeof(std::int64_t), stream_));
-            PINN_CUDA_CHECK(cudaMemsetAsync(lossAcc_, 0, std::max(nTerms_, 1)*sizeof(double), stream_));
+            PINN_CUDA_CHECK(
+                cudaMemsetAsync(lossAcc_, 0, std::max(nTerms_, 1) * sizeof(double), stream_));
         }
     }
     else
@@ -729,17 +701,17 @@ void CudaBackend<Real>::prepare(idx evalPoints)
     mCap_ = mCap;
 
     const idx nE = idx(hostBAlpha_.size());
-    upload(X_, hostX_.data(), hostX_.size()*sizeof(Real));
+    upload(X_, hostX_.data(), hostX_.size() * sizeof(Real));
     scaleWeights();
-    upload(wI_, scaledWI_.data(), scaledWI_.size()*sizeof(Real));
-    upload(const_cast<idx*>(bnd_.ptr), hostBPtr_.data(), hostBPtr_.size()*sizeof(idx));
-    upload(const_cast<Real*>(bnd_.normal), hostBNormal_.data(), nE*D_*sizeof(Real));
-    upload(const_cast<Real*>(bnd_.alpha), hostBAlpha_.data(), nE*sizeof(Real));
-    upload(const_cast<Real*>(bnd_.beta), hostBBeta_.data(), nE*sizeof(Real));
-    upload(const_cast<Real*>(bnd_.g), hostBG_.data(), nE*sizeof(Real));
-    upload(const_cast<Real*>(bnd_.w), scaledBW_.data(), nE*sizeof(Real));
-    upload(const_cast<int*>(bnd_.component), hostBComp_.data(), nE*sizeof(int));
-    upload(const_cast<int*>(bnd_.group), hostBGroup_.data(), nE*sizeof(int));
+    upload(wI_, scaledWI_.data(), scaledWI_.size() * sizeof(Real));
+    upload(const_cast<idx*>(bnd_.ptr), hostBPtr_.data(), hostBPtr_.size() * sizeof(idx));
+    upload(const_cast<Real*>(bnd_.normal), hostBNormal_.data(), nE * D_ * sizeof(Real));
+    upload(const_cast<Real*>(bnd_.alpha), hostBAlpha_.data(), nE * sizeof(Real));
+    upload(const_cast<Real*>(bnd_.beta), hostBBeta_.data(), nE * sizeof(Real));
+    upload(const_cast<Real*>(bnd_.g), hostBG_.data(), nE * sizeof(Real));
+    upload(const_cast<Real*>(bnd_.w), scaledBW_.data(), nE * sizeof(Real));
+    upload(const_cast<int*>(bnd_.component), hostBComp_.data(), nE * sizeof(int));
+    upload(const_cast<int*>(bnd_.group), hostBGroup_.data(), nE * sizeof(int));
     PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
     dataDirty_ = false;
 }
@@ -785,13 +757,13 @@ void CudaBackend<Real>::scaleWeights()
     scaledWI_.resize(hostWI_.size());
     for (std::size_t i = 0; i < hostWI_.size(); ++i)
     {
-        scaledWI_[i] = Real(double(hostWI_[i])*scalePde_);
+        scaledWI_[i] = Real(double(hostWI_[i]) * scalePde_);
     }
     scaledBW_.resize(hostBW_.size());
     for (std::size_t k = 0; k < hostBW_.size(); ++k)
     {
         const double sc = scaleBc_.empty() ? 1.0 : scaleBc_[hostBGroup_[k]];
-        scaledBW_[k] = Real(double(hostBW_[k])*sc);
+        scaledBW_[k] = Real(double(hostBW_[k]) * sc);
     }
 }
 
@@ -809,8 +781,8 @@ void CudaBackend<Real>::setTermScales(double pde, const std::vector<double>& bc)
     {
         // The buffers keep their addresses: the captured step stays valid
         scaleWeights();
-        upload(wI_, scaledWI_.data(), scaledWI_.size()*sizeof(Real));
-        upload(const_cast<Real*>(bnd_.w), scaledBW_.data(), scaledBW_.size()*sizeof(Real));
+        upload(wI_, scaledWI_.data(), scaledWI_.size() * sizeof(Real));
+        upload(const_cast<Real*>(bnd_.w), scaledBW_.data(), scaledBW_.size() * sizeof(Real));
         PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
     }
 }
@@ -820,14 +792,11 @@ template<class Real>
 void CudaBackend<Real>::setInterior(const InteriorSet<Real>& pts)
 {
     const idx n = pts.size(D_);
-    if (idx(pts.x.size()) != n*D_ || idx(pts.w.size()) != n)
+    if (idx(pts.x.size()) != n * D_ || idx(pts.w.size()) != n)
     {
-        throw std::runtime_error
-        (
-            "CUDA backend: interior set needs n*D coordinates and n weights"
-        );
+        throw std::runtime_error("CUDA backend: interior set needs n*D coordinates and n weights");
     }
-    std::vector<Real> bx(hostX_.begin() + nI_*D_, hostX_.end());
+    std::vector<Real> bx(hostX_.begin() + nI_ * D_, hostX_.end());
     hostX_.assign(pts.x.begin(), pts.x.end());
     hostX_.insert(hostX_.end(), bx.begin(), bx.end());
     hostWI_ = pts.w;
@@ -841,12 +810,9 @@ void CudaBackend<Real>::setBoundary(const BoundarySet<Real>& pts)
 {
     const idx nE = pts.size();
     auto bad = [&](std::size_t sz, idx want) { return idx(sz) != want; };
-    if
-    (
-        bad(pts.x.size(), nE*D_) || bad(pts.normal.size(), nE*D_)
-     || bad(pts.beta.size(), nE) || bad(pts.g.size(), nE) || bad(pts.w.size(), nE)
-     || bad(pts.component.size(), nE) || bad(pts.group.size(), nE)
-    )
+    if (bad(pts.x.size(), nE * D_) || bad(pts.normal.size(), nE * D_) || bad(pts.beta.size(), nE)
+        || bad(pts.g.size(), nE) || bad(pts.w.size(), nE) || bad(pts.component.size(), nE)
+        || bad(pts.group.size(), nE))
     {
         throw std::runtime_error("CUDA backend: boundary set arrays differ in length");
     }
@@ -868,36 +834,36 @@ void CudaBackend<Real>::setBoundary(const BoundarySet<Real>& pts)
     std::iota(order.begin(), order.end(), idx(0));
     const Real* x = pts.x.data();
     const int D = D_;
-    std::stable_sort
-    (
-        order.begin(), order.end(),
+    std::stable_sort(order.begin(), order.end(),
         [x, D](idx a, idx b)
         {
             for (int i = 0; i < D; ++i)
             {
-                if (x[a*D + i] < x[b*D + i]) return true;
-                if (x[b*D + i] < x[a*D + i]) return false;
+                if (x[a * D + i] < x[b * D + i]) return true;
+                if (x[b * D + i] < x[a * D + i]) return false;
             }
             return false;
-        }
-    );
+        });
     std::vector<Real> px;
     hostBPtr_.assign(1, 0);
-    hostBNormal_.resize(nE*D_);
-    hostBAlpha_.resize(nE); hostBBeta_.resize(nE); hostBG_.resize(nE);
-    hostBW_.resize(nE); hostBComp_.resize(nE); hostBGroup_.resize(nE);
+    hostBNormal_.resize(nE * D_);
+    hostBAlpha_.resize(nE);
+    hostBBeta_.resize(nE);
+    hostBG_.resize(nE);
+    hostBW_.resize(nE);
+    hostBComp_.resize(nE);
+    hostBGroup_.resize(nE);
     for (idx k = 0; k < nE; ++k)
     {
         const idx q = order[k];
         const bool newPoint =
-            k == 0
-         || std::memcmp(x + q*D_, x + order[k - 1]*D_, D_*sizeof(Real)) != 0;
+            k == 0 || std::memcmp(x + q * D_, x + order[k - 1] * D_, D_ * sizeof(Real)) != 0;
         if (newPoint)
         {
             if (k > 0) hostBPtr_.push_back(k);
-            px.insert(px.end(), x + q*D_, x + (q + 1)*D_);
+            px.insert(px.end(), x + q * D_, x + (q + 1) * D_);
         }
-        for (int i = 0; i < D_; ++i) hostBNormal_[k*D_ + i] = pts.normal[q*D_ + i];
+        for (int i = 0; i < D_; ++i) hostBNormal_[k * D_ + i] = pts.normal[q * D_ + i];
         hostBAlpha_[k] = pts.alpha[q];
         hostBBeta_[k] = pts.beta[q];
         hostBG_[k] = pts.g[q];
@@ -908,7 +874,7 @@ void CudaBackend<Real>::setBoundary(const BoundarySet<Real>& pts)
     if (nE > 0) hostBPtr_.push_back(nE);
     nBp_ = idx(hostBPtr_.size()) - 1;
 
-    hostX_.resize(nI_*D_);
+    hostX_.resize(nI_ * D_);
     hostX_.insert(hostX_.end(), px.begin(), px.end());
     dataDirty_ = true;
 }
@@ -920,7 +886,7 @@ template<class Real>
 void CudaBackend<Real>::setParameters(const Real* params)
 {
     prepare();
-    upload(params_, params, nParams_*sizeof(Real));
+    upload(params_, params, nParams_ * sizeof(Real));
     PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
 }
 
@@ -928,7 +894,7 @@ void CudaBackend<Real>::setParameters(const Real* params)
 template<class Real>
 void CudaBackend<Real>::getParameters(Real* params)
 {
-    download(params, params_, nParams_*sizeof(Real));
+    download(params, params_, nParams_ * sizeof(Real));
     PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
 }
 
@@ -944,8 +910,8 @@ void CudaBackend<Real>::setAdamState(const AdamState<Real>& s)
     {
         throw std::runtime_error("CUDA backend: Adam state of the wrong size");
     }
-    upload(m_, m.data(), nParams_*sizeof(Real));
-    upload(v_, v.data(), nParams_*sizeof(Real));
+    upload(m_, m.data(), nParams_ * sizeof(Real));
+    upload(v_, v.data(), nParams_ * sizeof(Real));
     upload(step_, &s.step, sizeof(std::int64_t));
     PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
 }
@@ -957,8 +923,8 @@ AdamState<Real> CudaBackend<Real>::getAdamState()
     AdamState<Real> s;
     s.m.resize(nParams_);
     s.v.resize(nParams_);
-    download(s.m.data(), m_, nParams_*sizeof(Real));
-    download(s.v.data(), v_, nParams_*sizeof(Real));
+    download(s.m.data(), m_, nParams_ * sizeof(Real));
+    download(s.v.data(), v_, nParams_ * sizeof(Real));
     download(&s.step, step_, sizeof(std::int64_t));
     PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
     return s;
@@ -980,76 +946,75 @@ void CudaBackend<Real>::mark(int phase)
 
 
 template<class Real>
-void CudaBackend<Real>::launchForward
-(
-    const Real* W, int m, int K, const Real* In, int ldIn, idx M,
-    Real* Zout, Real* Out, int ldOut, const Real* X1, const Real* W0,
-    double* lossAcc, std::int64_t* step
-)
+void CudaBackend<Real>::launchForward(const Real* W, int m, int K, const Real* In, int ldIn, idx M,
+    Real* Zout, Real* Out, int ldOut, const Real* X1, const Real* W0, double* lossAcc,
+    std::int64_t* step)
 {
     const Activation act = this->problem_.net.activation;
-    const idx tiles = (M + fusedPoints - 1)/fusedPoints;
-    const int grid = int(std::max<idx>(1, std::min<idx>(tiles, idx(fwdBlocksPerSm_)*nSm_)));
-    const std::size_t tileBytes = std::size_t(S_*fusedPoints)*tileStride(K)*sizeof(Real);
-#define PINN_FWD_LAUNCH(DD)                                                      \
-    {                                                                           \
-        const std::size_t smem = fusedForwardSmem<Real, DD>(K);                 \
-        if (fwdVariant_ == 0)                                                   \
-            fusedForwardKernel<Real, DD, 2, 2><<<grid, fusedThreads, smem, stream_>>> \
-                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0, lossAcc, nTerms_, step); \
-        else if (fwdVariant_ == 1)                                              \
-            fusedForwardKernel<Real, DD, 1, 3><<<grid, fusedThreads, smem - tileBytes, stream_>>> \
-                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0, lossAcc, nTerms_, step); \
-        else                                                                    \
-            fusedForwardKernel<Real, DD, 1, 4><<<grid, fusedThreads, smem - tileBytes, stream_>>> \
-                (act, W, m, K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0, lossAcc, nTerms_, step); \
+    const idx tiles = (M + fusedPoints - 1) / fusedPoints;
+    const int grid = int(std::max<idx>(1, std::min<idx>(tiles, idx(fwdBlocksPerSm_) * nSm_)));
+    const std::size_t tileBytes = std::size_t(S_ * fusedPoints) * tileStride(K) * sizeof(Real);
+#define PINN_FWD_LAUNCH(DD)                                                                        \
+    {                                                                                              \
+        const std::size_t smem = fusedForwardSmem<Real, DD>(K);                                    \
+        if (fwdVariant_ == 0)                                                                      \
+            fusedForwardKernel<Real, DD, 2, 2><<<grid, fusedThreads, smem, stream_>>>(act, W, m,   \
+                K, In, ldIn, M, Zout, Out, ldOut, mma_, X1, W0, lossAcc, nTerms_, step);           \
+        else if (fwdVariant_ == 1)                                                                 \
+            fusedForwardKernel<Real, DD, 1, 3>                                                     \
+                <<<grid, fusedThreads, smem - tileBytes, stream_>>>(act, W, m, K, In, ldIn, M,     \
+                    Zout, Out, ldOut, mma_, X1, W0, lossAcc, nTerms_, step);                       \
+        else                                                                                       \
+            fusedForwardKernel<Real, DD, 1, 4>                                                     \
+                <<<grid, fusedThreads, smem - tileBytes, stream_>>>(act, W, m, K, In, ldIn, M,     \
+                    Zout, Out, ldOut, mma_, X1, W0, lossAcc, nTerms_, step);                       \
     }
-    if (D_ == 1) PINN_FWD_LAUNCH(1)
-    else if (D_ == 2) PINN_FWD_LAUNCH(2)
-    else PINN_FWD_LAUNCH(3)
+    if (D_ == 1)
+        PINN_FWD_LAUNCH(1)
+    else if (D_ == 2)
+        PINN_FWD_LAUNCH(2)
+    else
+        PINN_FWD_LAUNCH(3)
 #undef PINN_FWD_LAUNCH
     PINN_CUDA_CHECK_LAUNCH();
 }
 
 
 template<class Real>
-void CudaBackend<Real>::launchBackward
-(
-    const Real* W, int m, int n, bool dataGrad, const Real* G, int ldG,
-    const Real* A, int ldA, idx M, const Real* Zin, Real* Out, Real* dW,
-    bool accumulate, const Real* X0, Real* dW0, const Real* W0
-)
+void CudaBackend<Real>::launchBackward(const Real* W, int m, int n, bool dataGrad, const Real* G,
+    int ldG, const Real* A, int ldA, idx M, const Real* Zin, Real* Out, Real* dW, bool accumulate,
+    const Real* X0, Real* dW0, const Real* W0)
 {
     const Activation act = this->problem_.net.activation;
-    const idx tiles = (M + fusedPoints - 1)/fusedPoints;
+    const idx tiles = (M + fusedPoints - 1) / fusedPoints;
     const int grid = int(std::max<idx>(1, std::min<idx>(tiles, nSlices_)));
     if (D_ == 1)
     {
-        fusedBackwardKernel<Real, 1><<<grid, fusedThreads, fusedBackwardSmem<Real, 1>(m, n + 1), stream_>>>
-            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_, X0, dW0, W0);
+        fusedBackwardKernel<Real, 1>
+            <<<grid, fusedThreads, fusedBackwardSmem<Real, 1>(m, n + 1), stream_>>>(act, W, m, n,
+                dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_, X0, dW0, W0);
     }
     else if (D_ == 2)
     {
-        fusedBackwardKernel<Real, 2><<<grid, fusedThreads, fusedBackwardSmem<Real, 2>(m, n + 1), stream_>>>
-            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_, X0, dW0, W0);
+        fusedBackwardKernel<Real, 2>
+            <<<grid, fusedThreads, fusedBackwardSmem<Real, 2>(m, n + 1), stream_>>>(act, W, m, n,
+                dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_, X0, dW0, W0);
     }
     else
     {
-        fusedBackwardKernel<Real, 3><<<grid, fusedThreads, fusedBackwardSmem<Real, 3>(m, n + 1), stream_>>>
-            (act, W, m, n, dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_, X0, dW0, W0);
+        fusedBackwardKernel<Real, 3>
+            <<<grid, fusedThreads, fusedBackwardSmem<Real, 3>(m, n + 1), stream_>>>(act, W, m, n,
+                dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_, X0, dW0, W0);
     }
     PINN_CUDA_CHECK_LAUNCH();
 }
 
 
 template<class Real>
-void CudaBackend<Real>::forward
-(
-    const Real* P, const Real* X, idx M, double* lossAcc, std::int64_t* step,
-    const HeadArgs<Real>* head
-)
+void CudaBackend<Real>::forward(const Real* P, const Real* X, idx M, double* lossAcc,
+    std::int64_t* step, const HeadArgs<Real>* head)
 {
-    const idx C = idx(S_)*M;
+    const idx C = idx(S_) * M;
     const Activation act = this->problem_.net.activation;
     // no first-layer kernel (layer 1 computes its input from the points):
     // the pass's start (loss zeroed, step advanced) by layer 1's forward
@@ -1070,16 +1035,25 @@ void CudaBackend<Real>::forward
         // first layer from the points directly (input streams written too)
         const int m = sizes_[1];
         const int ldOut = ld_[1];
-        const int grid = gridFor(M*(ldOut/4));
-        if (D_ == 1) firstLayerKernel<Real, 1><<<grid, blockSize, 0, stream_>>>(act, P + wOff_[0], m, X, M, A_[0], Z_[1], A_[1], ldOut, lossAcc, nTerms_, step);
-        else if (D_ == 2) firstLayerKernel<Real, 2><<<grid, blockSize, 0, stream_>>>(act, P + wOff_[0], m, X, M, A_[0], Z_[1], A_[1], ldOut, lossAcc, nTerms_, step);
-        else firstLayerKernel<Real, 3><<<grid, blockSize, 0, stream_>>>(act, P + wOff_[0], m, X, M, A_[0], Z_[1], A_[1], ldOut, lossAcc, nTerms_, step);
+        const int grid = gridFor(M * (ldOut / 4));
+        if (D_ == 1)
+            firstLayerKernel<Real, 1><<<grid, blockSize, 0, stream_>>>(
+                act, P + wOff_[0], m, X, M, A_[0], Z_[1], A_[1], ldOut, lossAcc, nTerms_, step);
+        else if (D_ == 2)
+            firstLayerKernel<Real, 2><<<grid, blockSize, 0, stream_>>>(
+                act, P + wOff_[0], m, X, M, A_[0], Z_[1], A_[1], ldOut, lossAcc, nTerms_, step);
+        else
+            firstLayerKernel<Real, 3><<<grid, blockSize, 0, stream_>>>(
+                act, P + wOff_[0], m, X, M, A_[0], Z_[1], A_[1], ldOut, lossAcc, nTerms_, step);
         PINN_CUDA_CHECK_LAUNCH();
         mark(phaseFusedFwd);
     }
-    else if (D_ == 1) inputStreamsKernel<Real, 1><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
-    else if (D_ == 2) inputStreamsKernel<Real, 2><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
-    else inputStreamsKernel<Real, 3><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
+    else if (D_ == 1)
+        inputStreamsKernel<Real, 1><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
+    else if (D_ == 2)
+        inputStreamsKernel<Real, 2><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
+    else
+        inputStreamsKernel<Real, 3><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
     PINN_CUDA_CHECK_LAUNCH();
     mark(phaseInput);
 
@@ -1095,48 +1069,50 @@ void CudaBackend<Real>::forward
             // dL/dZ_{l+1} into G_[0]; nothing left for the output layer
             const int m = sizes_[l + 1];
             const int K = sizes_[l] + 1;
-            const idx tiles = (M + fusedPoints - 1)/fusedPoints;
+            const idx tiles = (M + fusedPoints - 1) / fusedPoints;
             const int grid = int(std::max<idx>(1, std::min<idx>(tiles, nSlices_)));
             const std::size_t smem = headSmem(K, m);
-            if (D_ == 1) fusedHeadKernel<Real, 1><<<grid, fusedThreads, smem, stream_>>>(act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);
-            else if (D_ == 2) fusedHeadKernel<Real, 2><<<grid, fusedThreads, smem, stream_>>>(act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);
-            else fusedHeadKernel<Real, 3><<<grid, fusedThreads, smem, stream_>>>(act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);
+            if (D_ == 1)
+                fusedHeadKernel<Real, 1><<<grid, fusedThreads, smem, stream_>>>(
+                    act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);
+            else if (D_ == 2)
+                fusedHeadKernel<Real, 2><<<grid, fusedThreads, smem, stream_>>>(
+                    act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);
+            else
+                fusedHeadKernel<Real, 3><<<grid, fusedThreads, smem, stream_>>>(
+                    act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);
             PINN_CUDA_CHECK_LAUNCH();
             mark(phaseFusedFwd);
             break;
         }
         if (fused_ && !last)
         {
-            launchForward
-            (
-                P + wOff_[l], sizes_[l + 1], sizes_[l] + 1,
-                A_[l], ld_[l], M, Z_[l + 1], A_[l + 1], ld_[l + 1], X1, W0,
-                beginInLayer1 && l == 1 ? lossAcc : nullptr,
-                beginInLayer1 && l == 1 ? step : nullptr
-            );
+            launchForward(P + wOff_[l], sizes_[l + 1], sizes_[l] + 1, A_[l], ld_[l], M, Z_[l + 1],
+                A_[l + 1], ld_[l + 1], X1, W0, beginInLayer1 && l == 1 ? lossAcc : nullptr,
+                beginInLayer1 && l == 1 ? step : nullptr);
             mark(phaseFusedFwd);
             continue;
         }
         Real* out = last ? O_ : Z_[l + 1];
         const int ldOut = last ? nOut_ : ld_[l + 1];
-        PINN_CUBLAS_CHECK
-        (
-            gemm
-            (
-                blas_, CUBLAS_OP_N, CUBLAS_OP_N, sizes_[l + 1], int(C), sizes_[l] + 1,
-                Real(1), P + wOff_[l], sizes_[l + 1], A_[l], ld_[l],
-                Real(0), out, ldOut
-            )
-        );
+        PINN_CUBLAS_CHECK(
+            gemm(blas_, CUBLAS_OP_N, CUBLAS_OP_N, sizes_[l + 1], int(C), sizes_[l] + 1, Real(1),
+                P + wOff_[l], sizes_[l + 1], A_[l], ld_[l], Real(0), out, ldOut));
         mark(phaseFwdGemm);
         if (!last)
         {
             const int n = sizes_[l + 1];
             const int ld = ld_[l + 1];
-            const int grid = gridFor(idx(ld)*M);
-            if (D_ == 1) forwardStreamsKernel<Real, 1><<<grid, blockSize, 0, stream_>>>(act, out, A_[l + 1], n, ld, M);
-            else if (D_ == 2) forwardStreamsKernel<Real, 2><<<grid, blockSize, 0, stream_>>>(act, out, A_[l + 1], n, ld, M);
-            else forwardStreamsKernel<Real, 3><<<grid, blockSize, 0, stream_>>>(act, out, A_[l + 1], n, ld, M);
+            const int grid = gridFor(idx(ld) * M);
+            if (D_ == 1)
+                forwardStreamsKernel<Real, 1>
+                    <<<grid, blockSize, 0, stream_>>>(act, out, A_[l + 1], n, ld, M);
+            else if (D_ == 2)
+                forwardStreamsKernel<Real, 2>
+                    <<<grid, blockSize, 0, stream_>>>(act, out, A_[l + 1], n, ld, M);
+            else
+                forwardStreamsKernel<Real, 3>
+                    <<<grid, blockSize, 0, stream_>>>(act, out, A_[l + 1], n, ld, M);
             PINN_CUDA_CHECK_LAUNCH();
             mark(phaseFwdStreams);
         }
@@ -1158,24 +1134,22 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
     int nPartial = nSlices_;
     if (fusedStart)
     {
-        const idx tiles = (std::min(mCap_, nTot) + fusedPoints - 1)/fusedPoints;
+        const idx tiles = (std::min(mCap_, nTot) + fusedPoints - 1) / fusedPoints;
         nPartial = int(std::min<idx>(nSlices_, tiles));
     }
     else
     {
         beginPassKernel<<<1, 32, 0, stream_>>>(loss, nTerms_, adam ? step_ : nullptr);
         PINN_CUDA_CHECK_LAUNCH();
-        PINN_CUDA_CHECK
-        (
-            cudaMemsetAsync(partial_, 0, std::size_t(nSlices_)*nParams_*sizeof(Real), stream_)
-        );
+        PINN_CUDA_CHECK(
+            cudaMemsetAsync(partial_, 0, std::size_t(nSlices_) * nParams_ * sizeof(Real), stream_));
     }
     mark(phaseUpdate);
 
     for (idx start = 0; start < nTot; start += mCap_)
     {
         const idx M = std::min(mCap_, nTot - start);
-        const int C = int(idx(S_)*M);
+        const int C = int(idx(S_) * M);
         const bool first = start == 0;
         // The head kernel (head_) does the forward, the loss and the backward
         // through the output layer: the backward goes on from layer nW-2
@@ -1197,25 +1171,26 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
             h.sliceStride = nParams_;
             h.accumulate = !first;
         }
-        forward
-        (
-            P, X_ + start*D_, M,
-            fusedStart && first ? loss : nullptr,
-            fusedStart && first && adam ? step_ : nullptr,
-            head_ ? &h : nullptr
-        );
+        forward(P, X_ + start * D_, M, fusedStart && first ? loss : nullptr,
+            fusedStart && first && adam ? step_ : nullptr, head_ ? &h : nullptr);
 
         // Residuals, loss, dL/dO (into G_[1]: free until layer nW-2's backward)
         Real* GO = G_[1];
         if (!head_)
         {
-            const std::size_t shm = std::max(nTerms_, 1)*sizeof(double);
+            const std::size_t shm = std::max(nTerms_, 1) * sizeof(double);
             // one thread per point, small blocks: many blocks even at 10K points
             const int lossBlock = 64;
-            const unsigned lossGrid = unsigned((M + lossBlock - 1)/lossBlock);
-            if (D_ == 1) lossKernel<Real, 1><<<lossGrid, lossBlock, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
-            else if (D_ == 2) lossKernel<Real, 2><<<lossGrid, lossBlock, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
-            else lossKernel<Real, 3><<<lossGrid, lossBlock, shm, stream_>>>(pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+            const unsigned lossGrid = unsigned((M + lossBlock - 1) / lossBlock);
+            if (D_ == 1)
+                lossKernel<Real, 1><<<lossGrid, lossBlock, shm, stream_>>>(
+                    pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+            else if (D_ == 2)
+                lossKernel<Real, 2><<<lossGrid, lossBlock, shm, stream_>>>(
+                    pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+            else
+                lossKernel<Real, 3><<<lossGrid, lossBlock, shm, stream_>>>(
+                    pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
             PINN_CUDA_CHECK_LAUNCH();
         }
         mark(phaseLoss);
@@ -1233,14 +1208,10 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
                 // (its 3xTF32 data-gradient epilogue; the kernel's condition)
                 const bool fold0 = l == 1 && foldLayer0(sizes_[2]);
                 Real* gOut = dataGrad ? G_[ping] : nullptr;
-                launchBackward
-                (
-                    P + wOff_[l], sizes_[l + 1], sizes_[l], dataGrad, g, ldg,
-                    A_[l], ld_[l], M, dataGrad ? Z_[l] : nullptr, gOut,
-                    partial_ + wOff_[l], !first,
-                    fold0 ? X_ + start*D_ : nullptr, fold0 ? partial_ + wOff_[0] : nullptr,
-                    fold0 && first_ ? P + wOff_[0] : nullptr
-                );
+                launchBackward(P + wOff_[l], sizes_[l + 1], sizes_[l], dataGrad, g, ldg, A_[l],
+                    ld_[l], M, dataGrad ? Z_[l] : nullptr, gOut, partial_ + wOff_[l], !first,
+                    fold0 ? X_ + start * D_ : nullptr, fold0 ? partial_ + wOff_[0] : nullptr,
+                    fold0 && first_ ? P + wOff_[0] : nullptr);
                 mark(phaseFusedBwd);
                 if (fold0) break;
                 g = gOut;
@@ -1256,31 +1227,17 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
             const int m = sizes_[l + 1];
             const int n = sizes_[l] + 1;
             const int slices = std::min(nSlices_, C);
-            const int k = C/slices;
-            const int rem = C - slices*k;
+            const int k = C / slices;
+            const int rem = C - slices * k;
             Real* dW = partial_ + wOff_[l];
-            PINN_CUBLAS_CHECK
-            (
-                gemmStridedBatched
-                (
-                    blas_, CUBLAS_OP_N, CUBLAS_OP_T, m, n, k,
-                    Real(1), g, ldg, (long long)(k)*ldg,
-                    A_[l], ld_[l], (long long)(k)*ld_[l],
-                    Real(1), dW, m, (long long)(nParams_), slices
-                )
-            );
+            PINN_CUBLAS_CHECK(gemmStridedBatched(blas_, CUBLAS_OP_N, CUBLAS_OP_T, m, n, k, Real(1),
+                g, ldg, (long long)(k)*ldg, A_[l], ld_[l], (long long)(k)*ld_[l], Real(1), dW, m,
+                (long long)(nParams_), slices));
             if (rem > 0)
             {
-                PINN_CUBLAS_CHECK
-                (
-                    gemm
-                    (
-                        blas_, CUBLAS_OP_N, CUBLAS_OP_T, m, n, rem,
-                        Real(1), g + idx(slices)*k*ldg, ldg,
-                        A_[l] + idx(slices)*k*ld_[l], ld_[l],
-                        Real(1), dW, m
-                    )
-                );
+                PINN_CUBLAS_CHECK(gemm(blas_, CUBLAS_OP_N, CUBLAS_OP_T, m, n, rem, Real(1),
+                    g + idx(slices) * k * ldg, ldg, A_[l] + idx(slices) * k * ld_[l], ld_[l],
+                    Real(1), dW, m));
             }
             mark(phaseWgradGemm);
 
@@ -1288,19 +1245,19 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
 
             // dL/dA_l = W_l^T G_{l+1}, then dL/dZ_l in place
             Real* gOut = G_[ping];
-            PINN_CUBLAS_CHECK
-            (
-                gemm
-                (
-                    blas_, CUBLAS_OP_T, CUBLAS_OP_N, sizes_[l], C, m,
-                    Real(1), P + wOff_[l], m, g, ldg, Real(0), gOut, ld_[l]
-                )
-            );
+            PINN_CUBLAS_CHECK(gemm(blas_, CUBLAS_OP_T, CUBLAS_OP_N, sizes_[l], C, m, Real(1),
+                P + wOff_[l], m, g, ldg, Real(0), gOut, ld_[l]));
             mark(phaseBwdGemm);
-            const int grid = gridFor(idx(ld_[l])*M);
-            if (D_ == 1) backwardStreamsKernel<Real, 1><<<grid, blockSize, 0, stream_>>>(act, Z_[l], gOut, sizes_[l], ld_[l], M);
-            else if (D_ == 2) backwardStreamsKernel<Real, 2><<<grid, blockSize, 0, stream_>>>(act, Z_[l], gOut, sizes_[l], ld_[l], M);
-            else backwardStreamsKernel<Real, 3><<<grid, blockSize, 0, stream_>>>(act, Z_[l], gOut, sizes_[l], ld_[l], M);
+            const int grid = gridFor(idx(ld_[l]) * M);
+            if (D_ == 1)
+                backwardStreamsKernel<Real, 1>
+                    <<<grid, blockSize, 0, stream_>>>(act, Z_[l], gOut, sizes_[l], ld_[l], M);
+            else if (D_ == 2)
+                backwardStreamsKernel<Real, 2>
+                    <<<grid, blockSize, 0, stream_>>>(act, Z_[l], gOut, sizes_[l], ld_[l], M);
+            else
+                backwardStreamsKernel<Real, 3>
+                    <<<grid, blockSize, 0, stream_>>>(act, Z_[l], gOut, sizes_[l], ld_[l], M);
             PINN_CUDA_CHECK_LAUNCH();
             mark(phaseBwdStreams);
             g = gOut;
@@ -1310,16 +1267,14 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
     }
 
     const dim3 sliceBlock(sliceParams, sliceGroups);
-    const unsigned sliceGrid = unsigned((nParams_ + sliceParams - 1)/sliceParams);
+    const unsigned sliceGrid = unsigned((nParams_ + sliceParams - 1) / sliceParams);
 #ifdef PINN_WITH_NCCL
     if (ncclOn_)
     {
         // Sum the slices, then the ranks (NCCL gives every rank the same
         // sums), then Adam on the global gradient
-        reducePartialsKernel<Real><<<sliceGrid, sliceBlock, 0, stream_>>>
-        (
-            partial_, nPartial, nParams_, grad_
-        );
+        reducePartialsKernel<Real>
+            <<<sliceGrid, sliceBlock, 0, stream_>>>(partial_, nPartial, nParams_, grad_);
         PINN_CUDA_CHECK_LAUNCH();
         const ncclDataType_t type = sizeof(Real) == 4 ? ncclFloat : ncclDouble;
         PINN_NCCL_CHECK(ncclGroupStart());
@@ -1328,10 +1283,8 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
         PINN_NCCL_CHECK(ncclGroupEnd());
         if (adam)
         {
-            adamKernel<Real><<<sliceGrid, sliceBlock, 0, stream_>>>
-            (
-                params_, m_, v_, grad_, 1, nParams_, step_, *adam
-            );
+            adamKernel<Real><<<sliceGrid, sliceBlock, 0, stream_>>>(
+                params_, m_, v_, grad_, 1, nParams_, step_, *adam);
             PINN_CUDA_CHECK_LAUNCH();
         }
         mark(phaseUpdate);
@@ -1340,17 +1293,13 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
 #endif
     if (adam)
     {
-        adamKernel<Real><<<sliceGrid, sliceBlock, 0, stream_>>>
-        (
-            params_, m_, v_, partial_, nPartial, nParams_, step_, *adam
-        );
+        adamKernel<Real><<<sliceGrid, sliceBlock, 0, stream_>>>(
+            params_, m_, v_, partial_, nPartial, nParams_, step_, *adam);
     }
     else
     {
-        reducePartialsKernel<Real><<<sliceGrid, sliceBlock, 0, stream_>>>
-        (
-            partial_, nPartial, nParams_, grad_
-        );
+        reducePartialsKernel<Real>
+            <<<sliceGrid, sliceBlock, 0, stream_>>>(partial_, nPartial, nParams_, grad_);
     }
     PINN_CUDA_CHECK_LAUNCH();
     mark(phaseUpdate);
@@ -1361,7 +1310,7 @@ template<class Real>
 LossTerms CudaBackend<Real>::readLoss(const double* dLoss)
 {
     std::vector<double> h(std::max(nTerms_, 1), 0.0);
-    download(h.data(), dLoss, nTerms_*sizeof(double));
+    download(h.data(), dLoss, nTerms_ * sizeof(double));
     PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
     LossTerms t;
     t.pde.assign(h.begin(), h.begin() + nEq_);
@@ -1392,12 +1341,13 @@ bool CudaBackend<Real>::setCommunicator(Communicator& comm)
         PINN_NCCL_CHECK(ncclCommInitRank(&nccl_, comm.size(), id, comm.rank()));
         // The first collective sets up NCCL's connections, which cannot
         // happen inside a stream capture: do one now, outside any graph
-        PINN_NCCL_CHECK(ncclAllReduce(lossEval_, lossEval_, nTerms_, ncclDouble, ncclSum, nccl_, stream_));
+        PINN_NCCL_CHECK(
+            ncclAllReduce(lossEval_, lossEval_, nTerms_, ncclDouble, ncclSum, nccl_, stream_));
         PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
         name_ += ", NCCL over " + std::to_string(comm.size()) + " ranks";
     }
     ncclOn_ = true;
-    graphValid_ = false;    // the captured step gains the reduction
+    graphValid_ = false; // the captured step gains the reduction
     return true;
 #else
     (void)comm;
@@ -1410,9 +1360,9 @@ template<class Real>
 LossTerms CudaBackend<Real>::lossAndGradient(const Real* params, Real* grad)
 {
     prepare();
-    upload(scratch_, params, nParams_*sizeof(Real));
+    upload(scratch_, params, nParams_ * sizeof(Real));
     pass(scratch_, lossEval_, nullptr);
-    if (grad) download(grad, grad_, nParams_*sizeof(Real));
+    if (grad) download(grad, grad_, nParams_ * sizeof(Real));
     return readLoss(lossEval_);
 }
 
@@ -1484,42 +1434,46 @@ void CudaBackend<Real>::evaluate(const Real* x, idx n, Real* values, Real* resid
     if (n <= 0) return;
     prepare(n);
     const PdeSpec pde = this->problem_.pde;
-    const std::size_t need = std::size_t(mCap_)*(D_ + nOut_ + nEq_);
+    const std::size_t need = std::size_t(mCap_) * (D_ + nOut_ + nEq_);
     if (pinnedCount_ < need)
     {
         if (pinned_) PINN_CUDA_CHECK(cudaFreeHost(pinned_));
         pinned_ = nullptr;
-        PINN_CUDA_CHECK(cudaMallocHost(&pinned_, need*sizeof(Real)));
+        PINN_CUDA_CHECK(cudaMallocHost(&pinned_, need * sizeof(Real)));
         pinnedCount_ = need;
     }
     Real* hx = pinned_;
-    Real* hv = hx + mCap_*D_;
-    Real* hr = hv + mCap_*nOut_;
+    Real* hv = hx + mCap_ * D_;
+    Real* hr = hv + mCap_ * nOut_;
     for (idx start = 0; start < n; start += mCap_)
     {
         const idx M = std::min(mCap_, n - start);
-        std::memcpy(hx, x + start*D_, M*D_*sizeof(Real));
-        upload(evalX_, hx, M*D_*sizeof(Real));
+        std::memcpy(hx, x + start * D_, M * D_ * sizeof(Real));
+        upload(evalX_, hx, M * D_ * sizeof(Real));
         forward(params_, evalX_, M);
         Real* res = residuals ? evalRes_ : nullptr;
-        if (D_ == 1) evaluateKernel<Real, 1><<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
-        else if (D_ == 2) evaluateKernel<Real, 2><<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
-        else evaluateKernel<Real, 3><<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
+        if (D_ == 1)
+            evaluateKernel<Real, 1>
+                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
+        else if (D_ == 2)
+            evaluateKernel<Real, 2>
+                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
+        else
+            evaluateKernel<Real, 3>
+                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
         PINN_CUDA_CHECK_LAUNCH();
-        download(hv, evalVal_, M*nOut_*sizeof(Real));
-        if (residuals) download(hr, evalRes_, M*nEq_*sizeof(Real));
+        download(hv, evalVal_, M * nOut_ * sizeof(Real));
+        if (residuals) download(hr, evalRes_, M * nEq_ * sizeof(Real));
         PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
-        std::memcpy(values + start*nOut_, hv, M*nOut_*sizeof(Real));
-        if (residuals) std::memcpy(residuals + start*nEq_, hr, M*nEq_*sizeof(Real));
+        std::memcpy(values + start * nOut_, hv, M * nOut_ * sizeof(Real));
+        if (residuals) std::memcpy(residuals + start * nEq_, hr, M * nEq_ * sizeof(Real));
     }
 }
 
 
 template<class Real>
-std::vector<std::pair<std::string, double>> CudaBackend<Real>::profile
-(
-    int reps, const AdamConfig& cfg
-)
+std::vector<std::pair<std::string, double>> CudaBackend<Real>::profile(
+    int reps, const AdamConfig& cfg)
 {
     prepare();
     const AdamParams p{cfg.lr, cfg.beta1, cfg.beta2, cfg.eps, cfg.decayRate, cfg.decaySteps};
@@ -1551,7 +1505,7 @@ std::vector<std::pair<std::string, double>> CudaBackend<Real>::profile
     }
     haveLoss_ = true;
     std::vector<std::pair<std::string, double>> out;
-    for (int i = 0; i < nPhases; ++i) out.emplace_back(phaseNames[i], total[i]/std::max(reps, 1));
+    for (int i = 0; i < nPhases; ++i) out.emplace_back(phaseNames[i], total[i] / std::max(reps, 1));
     return out;
 }
 
@@ -1563,7 +1517,7 @@ std::vector<double> CudaBackend<Real>::timeSteps(int n, const AdamConfig& cfg)
     std::vector<double> ms;
     try
     {
-        adamSteps(1, cfg);     // capture outside the timed region
+        adamSteps(1, cfg); // capture outside the timed region
         PINN_CUDA_CHECK(cudaEventRecord(ev[0], stream_));
         for (int i = 0; i < n; ++i)
         {
@@ -1593,29 +1547,23 @@ std::vector<double> CudaBackend<Real>::timeSteps(int n, const AdamConfig& cfg)
 // * * * * * * * * * * * * * * * Public API * * * * * * * * * * * * * * * * //
 
 template<class Real>
-std::unique_ptr<Backend<Real>> newCudaBackend
-(
-    const Problem& problem, const BackendOptions& opts
-)
+std::unique_ptr<Backend<Real>> newCudaBackend(const Problem& problem, const BackendOptions& opts)
 {
     return std::unique_ptr<Backend<Real>>(new cuda::CudaBackend<Real>(problem, opts));
 }
 
-template std::unique_ptr<Backend<float>> newCudaBackend<float>(const Problem&, const BackendOptions&);
-template std::unique_ptr<Backend<double>> newCudaBackend<double>(const Problem&, const BackendOptions&);
+template std::unique_ptr<Backend<float>> newCudaBackend<float>(
+    const Problem&, const BackendOptions&);
+template std::unique_ptr<Backend<double>> newCudaBackend<double>(
+    const Problem&, const BackendOptions&);
 
 namespace
 {
 
 //- "gpu" in the core's registry, as soon as this library is loaded
-const BackendRegistration cudaRegistration
-(
-    BackendEntry
-    {
-        "gpu", "CUDA: fused kernels, cuBLAS, cuRAND, NCCL",
-        &newCudaBackend<float>, &newCudaBackend<double>, &cudaDeviceUsable
-    }
-);
+const BackendRegistration cudaRegistration(
+    BackendEntry{"gpu", "CUDA: fused kernels, cuBLAS, cuRAND, NCCL", &newCudaBackend<float>,
+        &newCudaBackend<double>, &cudaDeviceUsable});
 
 } // namespace
 
@@ -1624,18 +1572,18 @@ namespace cuda
 {
 
 template<class Real>
-std::vector<std::pair<std::string, double>> profileStep
-(
-    Backend<Real>& backend, int reps, const AdamConfig& cfg
-)
+std::vector<std::pair<std::string, double>> profileStep(
+    Backend<Real>& backend, int reps, const AdamConfig& cfg)
 {
     auto* b = dynamic_cast<CudaBackend<Real>*>(&backend);
     if (!b) throw std::runtime_error("profileStep: not a CUDA backend");
     return b->profile(reps, cfg);
 }
 
-template std::vector<std::pair<std::string, double>> profileStep<float>(Backend<float>&, int, const AdamConfig&);
-template std::vector<std::pair<std::string, double>> profileStep<double>(Backend<double>&, int, const AdamConfig&);
+template std::vector<std::pair<std::string, double>> profileStep<float>(
+    Backend<float>&, int, const AdamConfig&);
+template std::vector<std::pair<std::string, double>> profileStep<double>(
+    Backend<double>&, int, const AdamConfig&);
 
 template<class Real>
 std::vector<double> timeSteps(Backend<Real>& backend, int n, const AdamConfig& cfg)
@@ -1653,12 +1601,15 @@ template std::vector<double> timeSteps<double>(Backend<double>&, int, const Adam
 
 namespace
 {
-__global__ void probeKernel(int* out) { *out = 42; }
+__global__ void probeKernel(int* out)
+{
+    *out = 42;
 }
+} // namespace
 
 bool cudaDeviceUsable(std::string& msg)
 {
-    cudaGetLastError();     // an earlier, unrelated failure is not ours
+    cudaGetLastError(); // an earlier, unrelated failure is not ours
     int count = 0;
     cudaError_t err = cudaGetDeviceCount(&count);
     if (err != cudaSuccess)
@@ -1694,9 +1645,9 @@ bool cudaDeviceUsable(std::string& msg)
     cudaDeviceProp prop;
     if (cudaGetDeviceProperties(&prop, 0) == cudaSuccess)
     {
-        msg = std::string(prop.name) + " (compute capability "
-            + std::to_string(prop.major) + "." + std::to_string(prop.minor) + ", "
-            + std::to_string(count) + " GPU" + (count > 1 ? "s" : "") + ")";
+        msg = std::string(prop.name) + " (compute capability " + std::to_string(prop.major) + "."
+            + std::to_string(prop.minor) + ", " + std::to_string(count) + " GPU"
+            + (count > 1 ? "s" : "") + ")";
     }
     return true;
 }

@@ -32,10 +32,7 @@ namespace pinn
 
 //- The CUDA backend for float or double
 template<class Real>
-std::unique_ptr<Backend<Real>> newCudaBackend
-(
-    const Problem& problem, const BackendOptions& opts
-);
+std::unique_ptr<Backend<Real>> newCudaBackend(const Problem& problem, const BackendOptions& opts);
 
 //- Whether a GPU can run this build's kernels; the reason in msg if not.
 //  Never throws and never crashes on a machine without GPU or driver.
@@ -48,11 +45,8 @@ namespace cuda
 //  point-major), drawn on the device with cuRAND (Philox) from seed and
 //  copied back to the host
 template<class Real>
-std::vector<Real> uniformBox
-(
-    idx n, const std::vector<double>& lo, const std::vector<double>& hi,
-    std::uint64_t seed, int deviceId = 0
-);
+std::vector<Real> uniformBox(idx n, const std::vector<double>& lo, const std::vector<double>& hi,
+    std::uint64_t seed, int deviceId = 0);
 
 //- Mean device time (ms) per phase of a training step (input streams,
 //  forward GEMM, forward streams, residual+loss+VJP, weight-gradient GEMM,
@@ -60,10 +54,8 @@ std::vector<Real> uniformBox
 //  run eagerly with CUDA events between the phases (the steps do update
 //  the parameters). backend must come from newCudaBackend.
 template<class Real>
-std::vector<std::pair<std::string, double>> profileStep
-(
-    Backend<Real>& backend, int reps, const AdamConfig& cfg
-);
+std::vector<std::pair<std::string, double>> profileStep(
+    Backend<Real>& backend, int reps, const AdamConfig& cfg);
 
 //- Device time (ms) of each of n training steps (one captured graph
 //  replayed per step, CUDA events between the steps on the backend's

@@ -25,7 +25,7 @@ public:
 
     static std::size_t alignUp(std::size_t n)
     {
-        return (n + alignment - 1)/alignment*alignment;
+        return (n + alignment - 1) / alignment * alignment;
     }
 
     DeviceArena() = default;
@@ -47,7 +47,7 @@ public:
     template<class T>
     T* allocate(std::size_t n, const char* what)
     {
-        return static_cast<T*>(allocate(n*sizeof(T), what));
+        return static_cast<T*>(allocate(n * sizeof(T), what));
     }
 
     //- Current offset, to return to with rewind

@@ -20,14 +20,11 @@ namespace pinn
 namespace cuda
 {
 
-[[noreturn]] inline void throwError
-(
-    const char* what, const std::string& detail, const char* file, int line
-)
+[[noreturn]] inline void throwError(
+    const char* what, const std::string& detail, const char* file, int line)
 {
     std::ostringstream os;
-    os << "CUDA backend: " << what << " failed: " << detail
-       << " (" << file << ':' << line << ')';
+    os << "CUDA backend: " << what << " failed: " << detail << " (" << file << ':' << line << ')';
     throw std::runtime_error(os.str());
 }
 
@@ -35,82 +32,76 @@ inline const char* cublasStatusName(cublasStatus_t s)
 {
     switch (s)
     {
-        case CUBLAS_STATUS_SUCCESS: return "CUBLAS_STATUS_SUCCESS";
-        case CUBLAS_STATUS_NOT_INITIALIZED: return "CUBLAS_STATUS_NOT_INITIALIZED";
-        case CUBLAS_STATUS_ALLOC_FAILED: return "CUBLAS_STATUS_ALLOC_FAILED";
-        case CUBLAS_STATUS_INVALID_VALUE: return "CUBLAS_STATUS_INVALID_VALUE";
-        case CUBLAS_STATUS_ARCH_MISMATCH: return "CUBLAS_STATUS_ARCH_MISMATCH";
-        case CUBLAS_STATUS_MAPPING_ERROR: return "CUBLAS_STATUS_MAPPING_ERROR";
-        case CUBLAS_STATUS_EXECUTION_FAILED: return "CUBLAS_STATUS_EXECUTION_FAILED";
-        case CUBLAS_STATUS_INTERNAL_ERROR: return "CUBLAS_STATUS_INTERNAL_ERROR";
-        case CUBLAS_STATUS_NOT_SUPPORTED: return "CUBLAS_STATUS_NOT_SUPPORTED";
-        default: return "cuBLAS error";
+        case CUBLAS_STATUS_SUCCESS:
+            return "CUBLAS_STATUS_SUCCESS";
+        case CUBLAS_STATUS_NOT_INITIALIZED:
+            return "CUBLAS_STATUS_NOT_INITIALIZED";
+        case CUBLAS_STATUS_ALLOC_FAILED:
+            return "CUBLAS_STATUS_ALLOC_FAILED";
+        case CUBLAS_STATUS_INVALID_VALUE:
+            return "CUBLAS_STATUS_INVALID_VALUE";
+        case CUBLAS_STATUS_ARCH_MISMATCH:
+            return "CUBLAS_STATUS_ARCH_MISMATCH";
+        case CUBLAS_STATUS_MAPPING_ERROR:
+            return "CUBLAS_STATUS_MAPPING_ERROR";
+        case CUBLAS_STATUS_EXECUTION_FAILED:
+            return "CUBLAS_STATUS_EXECUTION_FAILED";
+        case CUBLAS_STATUS_INTERNAL_ERROR:
+            return "CUBLAS_STATUS_INTERNAL_ERROR";
+        case CUBLAS_STATUS_NOT_SUPPORTED:
+            return "CUBLAS_STATUS_NOT_SUPPORTED";
+        default:
+            return "cuBLAS error";
     }
 }
 
 } // namespace cuda
 } // namespace pinn
 
-#define PINN_CUDA_CHECK(call)                                                  \
-    do                                                                         \
-    {                                                                          \
-        const cudaError_t pinnErr_ = (call);                                   \
-        if (pinnErr_ != cudaSuccess)                                           \
-        {                                                                      \
-            cudaGetLastError(); /* clear it: the next launch check is clean */ \
-            ::pinn::cuda::throwError                                           \
-            (                                                                  \
-                #call, cudaGetErrorString(pinnErr_), __FILE__, __LINE__        \
-            );                                                                 \
-        }                                                                      \
+#define PINN_CUDA_CHECK(call)                                                                      \
+    do {                                                                                           \
+        const cudaError_t pinnErr_ = (call);                                                       \
+        if (pinnErr_ != cudaSuccess)                                                               \
+        {                                                                                          \
+            cudaGetLastError(); /* clear it: the next launch check is clean */                     \
+            ::pinn::cuda::throwError(#call, cudaGetErrorString(pinnErr_), __FILE__, __LINE__);     \
+        }                                                                                          \
     } while (0)
 
 //- After a kernel launch: launch-configuration errors
 #define PINN_CUDA_CHECK_LAUNCH() PINN_CUDA_CHECK(cudaGetLastError())
 
-#define PINN_CUBLAS_CHECK(call)                                                \
-    do                                                                         \
-    {                                                                          \
-        const cublasStatus_t pinnSt_ = (call);                                 \
-        /* the status is the answer: drop any runtime error the library */    \
-        /* left behind, so the next kernel-launch check sees only its own */  \
-        cudaGetLastError();                                                    \
-        if (pinnSt_ != CUBLAS_STATUS_SUCCESS)                                  \
-        {                                                                      \
-            ::pinn::cuda::throwError                                           \
-            (                                                                  \
-                #call, ::pinn::cuda::cublasStatusName(pinnSt_),                \
-                __FILE__, __LINE__                                             \
-            );                                                                 \
-        }                                                                      \
+#define PINN_CUBLAS_CHECK(call)                                                                    \
+    do {                                                                                           \
+        const cublasStatus_t pinnSt_ = (call);                                                     \
+        /* the status is the answer: drop any runtime error the library */                         \
+        /* left behind, so the next kernel-launch check sees only its own */                       \
+        cudaGetLastError();                                                                        \
+        if (pinnSt_ != CUBLAS_STATUS_SUCCESS)                                                      \
+        {                                                                                          \
+            ::pinn::cuda::throwError(                                                              \
+                #call, ::pinn::cuda::cublasStatusName(pinnSt_), __FILE__, __LINE__);               \
+        }                                                                                          \
     } while (0)
 
-#define PINN_CURAND_CHECK(call)                                                \
-    do                                                                         \
-    {                                                                          \
-        const curandStatus_t pinnSt_ = (call);                                 \
-        cudaGetLastError();                                                    \
-        if (pinnSt_ != CURAND_STATUS_SUCCESS)                                  \
-        {                                                                      \
-            ::pinn::cuda::throwError                                           \
-            (                                                                  \
-                #call, "curandStatus " + std::to_string(int(pinnSt_)),         \
-                __FILE__, __LINE__                                             \
-            );                                                                 \
-        }                                                                      \
+#define PINN_CURAND_CHECK(call)                                                                    \
+    do {                                                                                           \
+        const curandStatus_t pinnSt_ = (call);                                                     \
+        cudaGetLastError();                                                                        \
+        if (pinnSt_ != CURAND_STATUS_SUCCESS)                                                      \
+        {                                                                                          \
+            ::pinn::cuda::throwError(                                                              \
+                #call, "curandStatus " + std::to_string(int(pinnSt_)), __FILE__, __LINE__);        \
+        }                                                                                          \
     } while (0)
 
 #ifdef PINN_WITH_NCCL
-#define PINN_NCCL_CHECK(call)                                                  \
-    do                                                                         \
-    {                                                                          \
-        const ncclResult_t pinnSt_ = (call);                                   \
-        if (pinnSt_ != ncclSuccess)                                            \
-        {                                                                      \
-            ::pinn::cuda::throwError                                           \
-            (                                                                  \
-                #call, ncclGetErrorString(pinnSt_), __FILE__, __LINE__         \
-            );                                                                 \
-        }                                                                      \
+#define PINN_NCCL_CHECK(call)                                                                      \
+    do {                                                                                           \
+        const ncclResult_t pinnSt_ = (call);                                                       \
+        if (pinnSt_ != ncclSuccess)                                                                \
+        {                                                                                          \
+            ::pinn::cuda::throwError(#call, ncclGetErrorString(pinnSt_), __FILE__, __LINE__);      \
+        }                                                                                          \
     } while (0)
 #endif

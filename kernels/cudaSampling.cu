@@ -31,28 +31,28 @@ inline curandStatus_t generateUniform(curandGenerator_t g, double* x, std::size_
 struct Generator
 {
     curandGenerator_t g = nullptr;
-    ~Generator() { if (g) curandDestroyGenerator(g); }
+    ~Generator()
+    {
+        if (g) curandDestroyGenerator(g);
+    }
 };
 } // namespace
 
 
 template<class Real>
-std::vector<Real> uniformBox
-(
-    idx n, const std::vector<double>& lo, const std::vector<double>& hi,
-    std::uint64_t seed, int deviceId
-)
+std::vector<Real> uniformBox(idx n, const std::vector<double>& lo, const std::vector<double>& hi,
+    std::uint64_t seed, int deviceId)
 {
     const int D = int(lo.size());
     if (D < 1 || D > 3 || hi.size() != lo.size())
     {
         throw std::runtime_error("uniformBox: the box needs 1 to 3 dimensions");
     }
-    std::vector<Real> out(std::size_t(n)*D);
+    std::vector<Real> out(std::size_t(n) * D);
     if (n <= 0) return out;
     PINN_CUDA_CHECK(cudaSetDevice(deviceId));
     DeviceArena arena;
-    arena.reserve(out.size()*sizeof(Real), ~std::size_t(0), "uniformBox: fewer points");
+    arena.reserve(out.size() * sizeof(Real), ~std::size_t(0), "uniformBox: fewer points");
     Real* x = arena.allocate<Real>(out.size(), "sample points");
     Generator gen;
     PINN_CURAND_CHECK(curandCreateGenerator(&gen.g, CURAND_RNG_PSEUDO_PHILOX4_32_10));
@@ -64,18 +64,18 @@ std::vector<Real> uniformBox
         l[i] = lo[i];
         h[i] = hi[i] - lo[i];
     }
-    const idx total = n*D;
-    scaleBoxKernel<Real><<<int((total + blockSize - 1)/blockSize), blockSize>>>
-    (
-        x, n, D, l[0], l[1], l[2], h[0], h[1], h[2]
-    );
+    const idx total = n * D;
+    scaleBoxKernel<Real><<<int((total + blockSize - 1) / blockSize), blockSize>>>(
+        x, n, D, l[0], l[1], l[2], h[0], h[1], h[2]);
     PINN_CUDA_CHECK_LAUNCH();
-    PINN_CUDA_CHECK(cudaMemcpy(out.data(), x, out.size()*sizeof(Real), cudaMemcpyDeviceToHost));
+    PINN_CUDA_CHECK(cudaMemcpy(out.data(), x, out.size() * sizeof(Real), cudaMemcpyDeviceToHost));
     return out;
 }
 
-template std::vector<float> uniformBox<float>(idx, const std::vector<double>&, const std::vector<double>&, std::uint64_t, int);
-template std::vector<double> uniformBox<double>(idx, const std::vector<double>&, const std::vector<double>&, std::uint64_t, int);
+template std::vector<float> uniformBox<float>(
+    idx, const std::vector<double>&, const std::vector<double>&, std::uint64_t, int);
+template std::vector<double> uniformBox<double>(
+    idx, const std::vector<double>&, const std::vector<double>&, std::uint64_t, int);
 
 } // namespace cuda
 } // namespace pinn

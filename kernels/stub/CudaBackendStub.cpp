@@ -45,24 +45,26 @@ std::unique_ptr<Backend<Real>> newCudaBackend(const Problem&, const BackendOptio
     refuse();
 }
 
-template std::unique_ptr<Backend<float>> newCudaBackend<float>(const Problem&, const BackendOptions&);
-template std::unique_ptr<Backend<double>> newCudaBackend<double>(const Problem&, const BackendOptions&);
+template std::unique_ptr<Backend<float>> newCudaBackend<float>(
+    const Problem&, const BackendOptions&);
+template std::unique_ptr<Backend<double>> newCudaBackend<double>(
+    const Problem&, const BackendOptions&);
 
 
 namespace cuda
 {
 
 template<class Real>
-std::vector<Real> uniformBox
-(
-    idx, const std::vector<double>&, const std::vector<double>&, std::uint64_t, int
-)
+std::vector<Real> uniformBox(
+    idx, const std::vector<double>&, const std::vector<double>&, std::uint64_t, int)
 {
     refuse();
 }
 
-template std::vector<float> uniformBox<float>(idx, const std::vector<double>&, const std::vector<double>&, std::uint64_t, int);
-template std::vector<double> uniformBox<double>(idx, const std::vector<double>&, const std::vector<double>&, std::uint64_t, int);
+template std::vector<float> uniformBox<float>(
+    idx, const std::vector<double>&, const std::vector<double>&, std::uint64_t, int);
+template std::vector<double> uniformBox<double>(
+    idx, const std::vector<double>&, const std::vector<double>&, std::uint64_t, int);
 
 template<class Real>
 std::vector<std::pair<std::string, double>> profileStep(Backend<Real>&, int, const AdamConfig&)
@@ -70,8 +72,10 @@ std::vector<std::pair<std::string, double>> profileStep(Backend<Real>&, int, con
     refuse();
 }
 
-template std::vector<std::pair<std::string, double>> profileStep<float>(Backend<float>&, int, const AdamConfig&);
-template std::vector<std::pair<std::string, double>> profileStep<double>(Backend<double>&, int, const AdamConfig&);
+template std::vector<std::pair<std::string, double>> profileStep<float>(
+    Backend<float>&, int, const AdamConfig&);
+template std::vector<std::pair<std::string, double>> profileStep<double>(
+    Backend<double>&, int, const AdamConfig&);
 
 template<class Real>
 std::vector<double> timeSteps(Backend<Real>&, int, const AdamConfig&)
@@ -88,14 +92,8 @@ template std::vector<double> timeSteps<double>(Backend<double>&, int, const Adam
 namespace
 {
 
-const BackendRegistration stubRegistration
-(
-    BackendEntry
-    {
-        "gpu", "CUDA (not built)",
-        &newCudaBackend<float>, &newCudaBackend<double>, &cudaDeviceUsable
-    }
-);
+const BackendRegistration stubRegistration(BackendEntry{
+    "gpu", "CUDA (not built)", &newCudaBackend<float>, &newCudaBackend<double>, &cudaDeviceUsable});
 
 } // namespace
 

@@ -31,20 +31,14 @@ void CudaKernelOptions::check() const
 {
     if (forwardVariant < 0 || forwardVariant > 2)
     {
-        throw std::invalid_argument
-        (
-            "CudaKernelOptions::forwardVariant " + std::to_string(forwardVariant)
-          + " is not one of 0 1 2"
-        );
+        throw std::invalid_argument("CudaKernelOptions::forwardVariant "
+            + std::to_string(forwardVariant) + " is not one of 0 1 2");
     }
     if (mma > 7)
     {
-        throw std::invalid_argument
-        (
-            "CudaKernelOptions::mma " + std::to_string(mma)
-          + " has bits other than 1 (forward), 2 (backward data gradient)"
-            " and 4 (weight gradient)"
-        );
+        throw std::invalid_argument("CudaKernelOptions::mma " + std::to_string(mma)
+            + " has bits other than 1 (forward), 2 (backward data gradient)"
+              " and 4 (weight gradient)");
     }
 }
 
@@ -121,20 +115,24 @@ bool cpuUsable(std::string& msg)
     return true;
 }
 
-const BackendRegistration cpuRegistration
-(
-    BackendEntry{"cpu", "CPU: OpenBLAS and threads", &makeCpuFloat, &makeCpuDouble, &cpuUsable}
-);
+const BackendRegistration cpuRegistration(
+    BackendEntry{"cpu", "CPU: OpenBLAS and threads", &makeCpuFloat, &makeCpuDouble, &cpuUsable});
 
 
 template<class Real>
 typename BackendEntry::Factory<Real> factory(const BackendEntry& e);
 
 template<>
-BackendEntry::Factory<float> factory<float>(const BackendEntry& e) { return e.makeFloat; }
+BackendEntry::Factory<float> factory<float>(const BackendEntry& e)
+{
+    return e.makeFloat;
+}
 
 template<>
-BackendEntry::Factory<double> factory<double>(const BackendEntry& e) { return e.makeDouble; }
+BackendEntry::Factory<double> factory<double>(const BackendEntry& e)
+{
+    return e.makeDouble;
+}
 
 } // namespace
 
@@ -182,10 +180,9 @@ const BackendEntry* findBackend(const std::string& name, std::string& why)
     std::lock_guard<std::mutex> lock(r.mutex);
     auto it = r.entries.find(name);
     if (it != r.entries.end()) return &it->second;
-    why = loaded
-        ? lib + " was loaded but registered no backend '" + name + "'"
-        : "the " + name + " backend's library " + lib + " could not be loaded ("
-          + loadWhy + "); rebuild pinnFoam (./Allwmake) or set 'device cpu;'";
+    why = loaded ? lib + " was loaded but registered no backend '" + name + "'"
+                 : "the " + name + " backend's library " + lib + " could not be loaded (" + loadWhy
+            + "); rebuild pinnFoam (./Allwmake) or set 'device cpu;'";
     r.tried[lib] = why;
     return nullptr;
 }
@@ -209,10 +206,8 @@ bool gpuAvailable(std::string& msg)
 
 
 template<class Real>
-std::unique_ptr<Backend<Real>> newBackend
-(
-    const std::string& kind, const Problem& problem, const BackendOptions& opts
-)
+std::unique_ptr<Backend<Real>> newBackend(
+    const std::string& kind, const Problem& problem, const BackendOptions& opts)
 {
     std::string why;
     const BackendEntry* e = findBackend(kind, why);
@@ -232,7 +227,9 @@ std::unique_ptr<Backend<Real>> newBackend
     return make(problem, opts);
 }
 
-template std::unique_ptr<Backend<float>> newBackend<float>(const std::string&, const Problem&, const BackendOptions&);
-template std::unique_ptr<Backend<double>> newBackend<double>(const std::string&, const Problem&, const BackendOptions&);
+template std::unique_ptr<Backend<float>> newBackend<float>(
+    const std::string&, const Problem&, const BackendOptions&);
+template std::unique_ptr<Backend<double>> newBackend<double>(
+    const std::string&, const Problem&, const BackendOptions&);
 
 } // namespace pinn

@@ -32,27 +32,27 @@ struct Problem
 {
     NetworkSpec net;
     PdeSpec pde;
-    int nBoundaryGroups = 1;    //- boundary loss is reported per group (patch)
+    int nBoundaryGroups = 1; //- boundary loss is reported per group (patch)
 };
 
 //- Interior collocation points
 template<class Real>
 struct InteriorSet
 {
-    std::vector<Real> x;        //- n*D coordinates, point-major
-    std::vector<Real> w;        //- n weights
-    idx size(int D) const { return idx(x.size())/D; }
+    std::vector<Real> x; //- n*D coordinates, point-major
+    std::vector<Real> w; //- n weights
+    idx size(int D) const { return idx(x.size()) / D; }
 };
 
 //- Boundary entries: one residual alpha*u_c + beta*dn(u_c) - g each
 template<class Real>
 struct BoundarySet
 {
-    std::vector<Real> x;        //- n*D
-    std::vector<Real> normal;   //- n*D, outward unit normals
+    std::vector<Real> x; //- n*D
+    std::vector<Real> normal; //- n*D, outward unit normals
     std::vector<Real> alpha, beta, g, w;
     std::vector<int> component; //- output component c
-    std::vector<int> group;     //- reporting group (patch) in [0, nBoundaryGroups)
+    std::vector<int> group; //- reporting group (patch) in [0, nBoundaryGroups)
     idx size() const { return idx(alpha.size()); }
 };
 
@@ -60,19 +60,19 @@ struct BoundarySet
 struct LossTerms
 {
     double total = 0;
-    std::vector<double> pde;    //- per equation
-    std::vector<double> bc;     //- per boundary group
+    std::vector<double> pde; //- per equation
+    std::vector<double> bc; //- per boundary group
 };
 
 //- Device memory statistics (zero for the CPU backend)
 struct MemoryStats
 {
-    std::size_t poolBytes = 0;      //- arena size
-    std::size_t inUse = 0;          //- bytes handed out now
-    std::size_t peak = 0;           //- high-water mark
-    std::size_t allocations = 0;    //- number of allocations from the arena
-    std::size_t hostToDevice = 0;   //- bytes copied host -> device
-    std::size_t deviceToHost = 0;   //- bytes copied device -> host
+    std::size_t poolBytes = 0; //- arena size
+    std::size_t inUse = 0; //- bytes handed out now
+    std::size_t peak = 0; //- high-water mark
+    std::size_t allocations = 0; //- number of allocations from the arena
+    std::size_t hostToDevice = 0; //- bytes copied host -> device
+    std::size_t deviceToHost = 0; //- bytes copied device -> host
 };
 
 //- Kernel choices of the CUDA backend (the CPU backend ignores them).
@@ -115,11 +115,11 @@ struct CudaKernelOptions
 
 struct BackendOptions
 {
-    idx chunkSize = 16384;    //- points per pass; larger sets accumulate gradients
-    int threads = 0;            //- CPU threads (0: all cores)
-    int deviceId = 0;           //- GPU
+    idx chunkSize = 16384; //- points per pass; larger sets accumulate gradients
+    int threads = 0; //- CPU threads (0: all cores)
+    int deviceId = 0; //- GPU
     double memoryFraction = 0.9; //- share of free device memory the pool may take
-    CudaKernelOptions cuda;     //- kernel choices of the CUDA backend
+    CudaKernelOptions cuda; //- kernel choices of the CUDA backend
 };
 
 template<class Real>
@@ -175,7 +175,11 @@ public:
     //  trip of the parameters and moments per iteration). A device backend
     //  overrides this to reduce on the device (e.g. NCCL, overlapped with
     //  the backward pass), using comm for rank, size and broadcast.
-    virtual bool setCommunicator(Communicator& comm) { (void)comm; return false; }
+    virtual bool setCommunicator(Communicator& comm)
+    {
+        (void)comm;
+        return false;
+    }
 
 protected:
     Problem problem_;
@@ -199,18 +203,24 @@ void allreduceLossAndGradient(Communicator& comm, LossTerms& terms, Real* grad, 
     for (idx i = 0; i < nG; ++i) grad[i] = Real(buf[i]);
     k = nG;
     terms.total = 0;
-    for (double& v : terms.pde) { v = buf[k++]; terms.total += v; }
-    for (double& v : terms.bc) { v = buf[k++]; terms.total += v; }
+    for (double& v : terms.pde)
+    {
+        v = buf[k++];
+        terms.total += v;
+    }
+    for (double& v : terms.bc)
+    {
+        v = buf[k++];
+        terms.total += v;
+    }
 }
 
 //- Make a backend by name ("cpu", "gpu", see backendNames); throws
 //  std::runtime_error with a message for the user when it cannot be made
 //  (an unknown name lists the known ones). See BackendRegistry.hpp.
 template<class Real>
-std::unique_ptr<Backend<Real>> newBackend
-(
-    const std::string& kind, const Problem& problem, const BackendOptions& opts
-);
+std::unique_ptr<Backend<Real>> newBackend(
+    const std::string& kind, const Problem& problem, const BackendOptions& opts);
 
 //- Whether the GPU backend can be used here; why not (or which GPU) in msg
 bool gpuAvailable(std::string& msg);

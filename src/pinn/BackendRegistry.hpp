@@ -30,10 +30,9 @@ namespace pinn
 struct BackendEntry
 {
     template<class Real>
-    using Factory =
-        std::unique_ptr<Backend<Real>> (*)(const Problem&, const BackendOptions&);
+    using Factory = std::unique_ptr<Backend<Real>> (*)(const Problem&, const BackendOptions&);
 
-    std::string name;                   //- as in 'device <name>;'
+    std::string name; //- as in 'device <name>;'
     std::string description;
     Factory<float> makeFloat = nullptr;
     Factory<double> makeDouble = nullptr;

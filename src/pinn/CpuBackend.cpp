@@ -15,22 +15,14 @@ namespace pinn
 namespace
 {
 
-inline void gemm
-(
-    CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k,
-    float alpha, const float* A, int lda, const float* B, int ldb,
-    float beta, float* C, int ldc
-)
+inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, float alpha,
+    const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc)
 {
     cblas_sgemm(CblasColMajor, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
-inline void gemm
-(
-    CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k,
-    double alpha, const double* A, int lda, const double* B, int ldb,
-    double beta, double* C, int ldc
-)
+inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, double alpha,
+    const double* A, int lda, const double* B, int ldb, double beta, double* C, int ldc)
 {
     cblas_dgemm(CblasColMajor, ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
@@ -38,14 +30,16 @@ inline void gemm
 template<class R>
 void forwardUnits(Activation act, int D, const R* z, R* a, int w, idx M)
 {
-    const idx stride = idx(w)*M;
+    const idx stride = idx(w) * M;
     for (idx p = 0; p < M; ++p)
     {
         for (int j = 0; j < w; ++j)
         {
-            const idx o = p*w + j;
-            if (D == 2) streamForward<R, 2>(act, z + o, a + o, stride);
-            else streamForward<R, 3>(act, z + o, a + o, stride);
+            const idx o = p * w + j;
+            if (D == 2)
+                streamForward<R, 2>(act, z + o, a + o, stride);
+            else
+                streamForward<R, 3>(act, z + o, a + o, stride);
         }
     }
 }
@@ -54,15 +48,17 @@ void forwardUnits(Activation act, int D, const R* z, R* a, int w, idx M)
 template<class R>
 void backwardUnits(Activation act, int D, const R* z, const R* a, R* g, int w, idx M)
 {
-    const idx stride = idx(w)*M;
+    const idx stride = idx(w) * M;
     for (idx p = 0; p < M; ++p)
     {
         for (int j = 0; j < w; ++j)
         {
-            const idx o = p*w + j;
+            const idx o = p * w + j;
             const ActivationDerivs<R> d = activationDerivsFromValue(act, z[o], a[o]);
-            if (D == 2) streamBackward<R, 2>(d, z + o, g + o, stride);
-            else streamBackward<R, 3>(d, z + o, g + o, stride);
+            if (D == 2)
+                streamBackward<R, 2>(d, z + o, g + o, stride);
+            else
+                streamBackward<R, 3>(d, z + o, g + o, stride);
         }
     }
 }
@@ -72,11 +68,9 @@ void backwardUnits(Activation act, int D, const R* z, const R* a, R* g, int w, i
 
 template<class Real>
 CpuBackend<Real>::CpuBackend(const Problem& problem, const BackendOptions& opts)
-:
-    Backend<Real>(problem),
-    opts_(opts),
-    nThreads_(opts.threads > 0 ? opts.threads : omp_get_max_threads()),
-    sizes_(problem.net.sizes())
+    : Backend<Real>(problem), opts_(opts),
+      nThreads_(opts.threads > 0 ? opts.threads : omp_get_max_threads()),
+      sizes_(problem.net.sizes())
 {
     const int D = problem.net.inputDim;
     if (D != 2 && D != 3)
@@ -91,22 +85,22 @@ CpuBackend<Real>::CpuBackend(const Problem& problem, const BackendOptions& opts)
     openblas_set_num_threads(1);
 
     const int S = problem.net.nStreams();
-    const idx cols = S*blockSize;
+    const idx cols = S * blockSize;
     const int L = problem.net.nLayers();
     const int wMax = problem.net.maxWidth();
     ws_.resize(nThreads_);
     for (auto& ws : ws_)
     {
-        ws.a0.assign(idx(D)*cols, Real(0));
+        ws.a0.assign(idx(D) * cols, Real(0));
         ws.z.resize(L);
         ws.a.resize(L);
         for (int l = 0; l < L; ++l)
         {
-            ws.z[l].assign(idx(sizes_[l + 1])*cols, Real(0));
-            if (l + 1 < L) ws.a[l].assign(idx(sizes_[l + 1])*cols, Real(0));
+            ws.z[l].assign(idx(sizes_[l + 1]) * cols, Real(0));
+            if (l + 1 < L) ws.a[l].assign(idx(sizes_[l + 1]) * cols, Real(0));
         }
-        ws.g.assign(idx(wMax)*cols, Real(0));
-        ws.gPrev.assign(idx(wMax)*cols, Real(0));
+        ws.g.assign(idx(wMax) * cols, Real(0));
+        ws.gPrev.assign(idx(wMax) * cols, Real(0));
         ws.grad.assign(problem.net.nParams(), Real(0));
     }
     params_.assign(problem.net.nParams(), Real(0));
@@ -141,12 +135,12 @@ template<class Real>
 void CpuBackend<Real>::applyTermScales()
 {
     const idx nI = idx(baseWI_.size());
-    for (idx i = 0; i < nI; ++i) interior_.w[i] = Real(double(baseWI_[i])*scalePde_);
+    for (idx i = 0; i < nI; ++i) interior_.w[i] = Real(double(baseWI_[i]) * scalePde_);
     const idx nB = idx(baseBW_.size());
     for (idx b = 0; b < nB; ++b)
     {
         const double s = scaleBc_.empty() ? 1.0 : scaleBc_[boundary_.group[b]];
-        boundary_.w[b] = Real(double(baseBW_[b])*s);
+        boundary_.w[b] = Real(double(baseBW_[b]) * s);
     }
 }
 
@@ -170,22 +164,16 @@ void CpuBackend<Real>::setBoundary(const BoundarySet<Real>& pts)
 {
     const int D = this->problem_.net.inputDim;
     const idx n = pts.size();
-    if
-    (
-        idx(pts.x.size()) != n*D || idx(pts.normal.size()) != n*D
-     || idx(pts.beta.size()) != n || idx(pts.g.size()) != n || idx(pts.w.size()) != n
-     || idx(pts.component.size()) != n || idx(pts.group.size()) != n
-    )
+    if (idx(pts.x.size()) != n * D || idx(pts.normal.size()) != n * D || idx(pts.beta.size()) != n
+        || idx(pts.g.size()) != n || idx(pts.w.size()) != n || idx(pts.component.size()) != n
+        || idx(pts.group.size()) != n)
     {
         throw std::invalid_argument("CpuBackend: boundary set sizes disagree");
     }
     for (idx b = 0; b < n; ++b)
     {
-        if
-        (
-            pts.component[b] < 0 || pts.component[b] >= this->problem_.net.nOutputs
-         || pts.group[b] < 0 || pts.group[b] >= this->problem_.nBoundaryGroups
-        )
+        if (pts.component[b] < 0 || pts.component[b] >= this->problem_.net.nOutputs
+            || pts.group[b] < 0 || pts.group[b] >= this->problem_.nBoundaryGroups)
         {
             throw std::invalid_argument("CpuBackend: boundary component or group out of range");
         }
@@ -235,7 +223,7 @@ void CpuBackend<Real>::forward(const Real* params, const Real* x, idx M, Workspa
     const int D = net.inputDim;
     const int S = net.nStreams();
     const int L = net.nLayers();
-    const idx cols = S*M;
+    const idx cols = S * M;
 
     // Input streams: value x, gradient e_i, Laplacian 0
     Real* a0 = ws.a0.data();
@@ -243,12 +231,12 @@ void CpuBackend<Real>::forward(const Real* params, const Real* x, idx M, Workspa
     {
         for (int i = 0; i < D; ++i)
         {
-            a0[p*D + i] = x[p*D + i];
+            a0[p * D + i] = x[p * D + i];
             for (int k = 0; k < D; ++k)
             {
-                a0[((1 + k)*M + p)*D + i] = (i == k) ? Real(1) : Real(0);
+                a0[((1 + k) * M + p) * D + i] = (i == k) ? Real(1) : Real(0);
             }
-            a0[((D + 1)*M + p)*D + i] = Real(0);
+            a0[((D + 1) * M + p) * D + i] = Real(0);
         }
     }
 
@@ -260,10 +248,11 @@ void CpuBackend<Real>::forward(const Real* params, const Real* x, idx M, Workspa
         const Real* W = params + net.weightOffset(l);
         const Real* b = params + net.biasOffset(l);
         Real* z = ws.z[l].data();
-        gemm(CblasNoTrans, CblasNoTrans, nOut, int(cols), nIn, Real(1), W, nOut, in, nIn, Real(0), z, nOut);
+        gemm(CblasNoTrans, CblasNoTrans, nOut, int(cols), nIn, Real(1), W, nOut, in, nIn, Real(0),
+            z, nOut);
         for (idx p = 0; p < M; ++p)
         {
-            for (int j = 0; j < nOut; ++j) z[p*nOut + j] += b[j];
+            for (int j = 0; j < nOut; ++j) z[p * nOut + j] += b[j];
         }
         if (l + 1 < L)
         {
@@ -282,7 +271,7 @@ void CpuBackend<Real>::backward(const Real* params, idx M, Workspace& ws) const
     const int D = net.inputDim;
     const int S = net.nStreams();
     const int L = net.nLayers();
-    const idx cols = S*M;
+    const idx cols = S * M;
     Real* grad = ws.grad.data();
 
     for (int l = L - 1; l >= 0; --l)
@@ -296,24 +285,18 @@ void CpuBackend<Real>::backward(const Real* params, idx M, Workspace& ws) const
         }
         const Real* in = (l == 0) ? ws.a0.data() : ws.a[l - 1].data();
         // dW += G A^T
-        gemm
-        (
-            CblasNoTrans, CblasTrans, nOut, nIn, int(cols), Real(1),
-            g, nOut, in, nIn, Real(1), grad + net.weightOffset(l), nOut
-        );
+        gemm(CblasNoTrans, CblasTrans, nOut, nIn, int(cols), Real(1), g, nOut, in, nIn, Real(1),
+            grad + net.weightOffset(l), nOut);
         Real* gb = grad + net.biasOffset(l);
         for (idx p = 0; p < M; ++p)
         {
-            for (int j = 0; j < nOut; ++j) gb[j] += g[p*nOut + j];
+            for (int j = 0; j < nOut; ++j) gb[j] += g[p * nOut + j];
         }
         if (l > 0)
         {
             const Real* W = params + net.weightOffset(l);
-            gemm
-            (
-                CblasTrans, CblasNoTrans, nIn, int(cols), nOut, Real(1),
-                W, nOut, g, nOut, Real(0), ws.gPrev.data(), nIn
-            );
+            gemm(CblasTrans, CblasNoTrans, nIn, int(cols), nOut, Real(1), W, nOut, g, nOut, Real(0),
+                ws.gPrev.data(), nIn);
             std::swap(ws.g, ws.gPrev);
         }
     }
@@ -321,65 +304,59 @@ void CpuBackend<Real>::backward(const Real* params, idx M, Workspace& ws) const
 
 
 template<class Real>
-void CpuBackend<Real>::interiorBlock
-(
-    const Real* params, idx first, idx M, Workspace& ws, bool wantGrad
-) const
+void CpuBackend<Real>::interiorBlock(
+    const Real* params, idx first, idx M, Workspace& ws, bool wantGrad) const
 {
     const PdeSpec& pde = this->problem_.pde;
     const int D = pde.dim;
     const int nOut = pde.nOut;
     const int S = D + 2;
-    const Real* x = interior_.x.data() + first*D;
+    const Real* x = interior_.x.data() + first * D;
     forward(params, x, M, ws);
     const Real* o = ws.z.back().data();
-    const idx sStride = M*nOut;
+    const idx sStride = M * nOut;
     Real* go = ws.g.data();
-    if (wantGrad) std::fill(go, go + idx(nOut)*S*M, Real(0));
+    if (wantGrad) std::fill(go, go + idx(nOut) * S * M, Real(0));
     Real r[8], rbar[8];
     for (idx p = 0; p < M; ++p)
     {
-        pdeResidual(pde, x + p*D, o + p*nOut, sStride, r);
+        pdeResidual(pde, x + p * D, o + p * nOut, sStride, r);
         const Real w = interior_.w[first + p];
         for (int e = 0; e < pde.nEq; ++e)
         {
-            ws.lossPde[e] += double(w)*double(r[e])*double(r[e]);
-            rbar[e] = Real(2)*w*r[e];
+            ws.lossPde[e] += double(w) * double(r[e]) * double(r[e]);
+            rbar[e] = Real(2) * w * r[e];
         }
-        if (wantGrad) pdeResidualVjp(pde, x + p*D, o + p*nOut, sStride, rbar, go + p*nOut);
+        if (wantGrad) pdeResidualVjp(pde, x + p * D, o + p * nOut, sStride, rbar, go + p * nOut);
     }
     if (wantGrad) backward(params, M, ws);
 }
 
 
 template<class Real>
-void CpuBackend<Real>::boundaryBlock
-(
-    const Real* params, idx first, idx M, Workspace& ws, bool wantGrad
-) const
+void CpuBackend<Real>::boundaryBlock(
+    const Real* params, idx first, idx M, Workspace& ws, bool wantGrad) const
 {
     const int D = this->problem_.net.inputDim;
     const int nOut = this->problem_.net.nOutputs;
     const int S = D + 2;
     const BoundarySet<Real>& bs = boundary_;
-    forward(params, bs.x.data() + first*D, M, ws);
+    forward(params, bs.x.data() + first * D, M, ws);
     const Real* o = ws.z.back().data();
-    const idx sStride = M*nOut;
+    const idx sStride = M * nOut;
     Real* go = ws.g.data();
-    if (wantGrad) std::fill(go, go + idx(nOut)*S*M, Real(0));
+    if (wantGrad) std::fill(go, go + idx(nOut) * S * M, Real(0));
     for (idx p = 0; p < M; ++p)
     {
         const idx b = first + p;
-        const Real* n = bs.normal.data() + b*D;
-        const Real r = bcResidual(D, o + p*nOut, sStride, bs.component[b], n, bs.alpha[b], bs.beta[b], bs.g[b]);
-        ws.lossBc[bs.group[b]] += double(bs.w[b])*double(r)*double(r);
+        const Real* n = bs.normal.data() + b * D;
+        const Real r = bcResidual(
+            D, o + p * nOut, sStride, bs.component[b], n, bs.alpha[b], bs.beta[b], bs.g[b]);
+        ws.lossBc[bs.group[b]] += double(bs.w[b]) * double(r) * double(r);
         if (wantGrad)
         {
-            bcResidualVjp
-            (
-                D, sStride, bs.component[b], n, bs.alpha[b], bs.beta[b],
-                Real(2)*bs.w[b]*r, go + p*nOut
-            );
+            bcResidualVjp(D, sStride, bs.component[b], n, bs.alpha[b], bs.beta[b],
+                Real(2) * bs.w[b] * r, go + p * nOut);
         }
     }
     if (wantGrad) backward(params, M, ws);
@@ -394,8 +371,8 @@ LossTerms CpuBackend<Real>::lossAndGradient(const Real* params, Real* grad)
     const int nGroups = this->problem_.nBoundaryGroups;
     const idx nInt = interior_.size(D);
     const idx nBnd = boundary_.size();
-    const idx nbInt = (nInt + blockSize - 1)/blockSize;
-    const idx nbBnd = (nBnd + blockSize - 1)/blockSize;
+    const idx nbInt = (nInt + blockSize - 1) / blockSize;
+    const idx nbBnd = (nBnd + blockSize - 1) / blockSize;
     const bool wantGrad = (grad != nullptr);
 
     for (auto& ws : ws_)
@@ -407,18 +384,18 @@ LossTerms CpuBackend<Real>::lossAndGradient(const Real* params, Real* grad)
 
     // Interior and boundary blocks in one statically scheduled loop
     const idx nBlocks = nbInt + nbBnd;
-    #pragma omp parallel for schedule(static) num_threads(nThreads_)
+#pragma omp parallel for schedule(static) num_threads(nThreads_)
     for (idx blk = 0; blk < nBlocks; ++blk)
     {
         Workspace& ws = ws_[omp_get_thread_num()];
         if (blk < nbInt)
         {
-            const idx first = blk*blockSize;
+            const idx first = blk * blockSize;
             interiorBlock(params, first, std::min(blockSize, nInt - first), ws, wantGrad);
         }
         else
         {
-            const idx first = (blk - nbInt)*blockSize;
+            const idx first = (blk - nbInt) * blockSize;
             boundaryBlock(params, first, std::min(blockSize, nBnd - first), ws, wantGrad);
         }
     }
@@ -454,10 +431,7 @@ void CpuBackend<Real>::adamSteps(int n, const AdamConfig& cfg)
     {
         lastLoss_ = lossAndGradient(params_.data(), grad_.data());
         const std::int64_t t = ++adam_.step;
-        adamStepHost
-        (
-            params_.data(), adam_.m.data(), adam_.v.data(), grad_.data(), nP, t, cfg
-        );
+        adamStepHost(params_.data(), adam_.m.data(), adam_.v.data(), grad_.data(), nP, t, cfg);
     }
 }
 
@@ -468,21 +442,22 @@ void CpuBackend<Real>::evaluate(const Real* x, idx n, Real* values, Real* residu
     const PdeSpec& pde = this->problem_.pde;
     const int D = pde.dim;
     const int nOut = pde.nOut;
-    const idx nb = (n + blockSize - 1)/blockSize;
-    #pragma omp parallel for schedule(static) num_threads(nThreads_)
+    const idx nb = (n + blockSize - 1) / blockSize;
+#pragma omp parallel for schedule(static) num_threads(nThreads_)
     for (idx blk = 0; blk < nb; ++blk)
     {
         Workspace& ws = ws_[omp_get_thread_num()];
-        const idx first = blk*blockSize;
+        const idx first = blk * blockSize;
         const idx M = std::min(blockSize, n - first);
-        forward(params_.data(), x + first*D, M, ws);
+        forward(params_.data(), x + first * D, M, ws);
         const Real* o = ws.z.back().data();
         for (idx p = 0; p < M; ++p)
         {
-            for (int k = 0; k < nOut; ++k) values[(first + p)*nOut + k] = o[p*nOut + k];
+            for (int k = 0; k < nOut; ++k) values[(first + p) * nOut + k] = o[p * nOut + k];
             if (residuals)
             {
-                pdeResidual(pde, x + (first + p)*D, o + p*nOut, M*nOut, residuals + (first + p)*pde.nEq);
+                pdeResidual(pde, x + (first + p) * D, o + p * nOut, M * nOut,
+                    residuals + (first + p) * pde.nEq);
             }
         }
     }
@@ -499,7 +474,7 @@ void CpuBackend<Real>::evaluateStreams(const Real* x, idx n, Real* out)
     for (idx first = 0; first < n; first += blockSize)
     {
         const idx M = std::min(blockSize, n - first);
-        forward(params_.data(), x + first*D, M, ws);
+        forward(params_.data(), x + first * D, M, ws);
         const Real* o = ws.z.back().data();
         for (idx p = 0; p < M; ++p)
         {
@@ -507,7 +482,7 @@ void CpuBackend<Real>::evaluateStreams(const Real* x, idx n, Real* out)
             {
                 for (int k = 0; k < nOut; ++k)
                 {
-                    out[((first + p)*S + s)*nOut + k] = o[(s*M + p)*nOut + k];
+                    out[((first + p) * S + s) * nOut + k] = o[(s * M + p) * nOut + k];
                 }
             }
         }

@@ -49,7 +49,11 @@ public:
     void adamSteps(int n, const AdamConfig& cfg) override;
     LossTerms lastLoss() override { return lastLoss_; }
     void evaluate(const Real* x, idx n, Real* values, Real* residuals) override;
-    bool setCommunicator(Communicator& comm) override { comm_ = &comm; return true; }
+    bool setCommunicator(Communicator& comm) override
+    {
+        comm_ = &comm;
+        return true;
+    }
 
     int nThreads() const { return nThreads_; }
 
@@ -60,11 +64,11 @@ public:
 private:
     struct Workspace
     {
-        std::vector<Real> a0;               //- input streams [D x S*M]
-        std::vector<std::vector<Real>> z;   //- pre-activations per layer
-        std::vector<std::vector<Real>> a;   //- activations per hidden layer
-        std::vector<Real> g, gPrev;         //- backward buffers
-        std::vector<Real> grad;             //- gradient accumulator
+        std::vector<Real> a0; //- input streams [D x S*M]
+        std::vector<std::vector<Real>> z; //- pre-activations per layer
+        std::vector<std::vector<Real>> a; //- activations per hidden layer
+        std::vector<Real> g, gPrev; //- backward buffers
+        std::vector<Real> grad; //- gradient accumulator
         std::vector<double> lossPde, lossBc;
     };
 
@@ -85,7 +89,7 @@ private:
 
     InteriorSet<Real> interior_;
     BoundarySet<Real> boundary_;
-    std::vector<Real> baseWI_, baseBW_;     //- weights as given
+    std::vector<Real> baseWI_, baseBW_; //- weights as given
     double scalePde_ = 1;
     std::vector<double> scaleBc_;
 

@@ -27,7 +27,7 @@ idx NetworkSpec::nParams() const
 {
     const auto s = sizes();
     idx n = 0;
-    for (std::size_t l = 0; l + 1 < s.size(); ++l) n += idx(s[l + 1])*(s[l] + 1);
+    for (std::size_t l = 0; l + 1 < s.size(); ++l) n += idx(s[l + 1]) * (s[l] + 1);
     return n;
 }
 
@@ -35,14 +35,14 @@ idx NetworkSpec::weightOffset(int l) const
 {
     const auto s = sizes();
     idx n = 0;
-    for (int k = 0; k < l; ++k) n += idx(s[k + 1])*(s[k] + 1);
+    for (int k = 0; k < l; ++k) n += idx(s[k + 1]) * (s[k] + 1);
     return n;
 }
 
 idx NetworkSpec::biasOffset(int l) const
 {
     const auto s = sizes();
-    return weightOffset(l) + idx(s[l + 1])*s[l];
+    return weightOffset(l) + idx(s[l + 1]) * s[l];
 }
 
 std::string NetworkSpec::describe() const
@@ -50,7 +50,8 @@ std::string NetworkSpec::describe() const
     std::ostringstream os;
     const auto s = sizes();
     for (std::size_t i = 0; i < s.size(); ++i) os << (i ? "-" : "") << s[i];
-    os << ' ' << (activation == Activation::tanh ? "tanh" : "sin") << ", " << nParams() << " parameters";
+    os << ' ' << (activation == Activation::tanh ? "tanh" : "sin") << ", " << nParams()
+       << " parameters";
     return os.str();
 }
 
@@ -62,9 +63,9 @@ void glorotInit(const NetworkSpec& net, std::uint64_t seed, Real* params)
     const auto s = net.sizes();
     for (int l = 0; l < net.nLayers(); ++l)
     {
-        const double lim = std::sqrt(6.0/(s[l] + s[l + 1]));
+        const double lim = std::sqrt(6.0 / (s[l] + s[l + 1]));
         Real* W = params + net.weightOffset(l);
-        for (idx i = 0; i < idx(s[l])*s[l + 1]; ++i) W[i] = Real(lim*U(gen));
+        for (idx i = 0; i < idx(s[l]) * s[l + 1]; ++i) W[i] = Real(lim * U(gen));
         Real* b = params + net.biasOffset(l);
         for (int j = 0; j < s[l + 1]; ++j) b[j] = Real(0);
     }

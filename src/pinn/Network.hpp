@@ -27,7 +27,7 @@ namespace pinn
 
 struct NetworkSpec
 {
-    int inputDim = 2;               //- spatial inputs D (streams are carried for these)
+    int inputDim = 2; //- spatial inputs D (streams are carried for these)
     std::vector<int> hidden{64, 64, 64, 64};
     int nOutputs = 1;
     Activation activation = Activation::tanh;

@@ -87,7 +87,7 @@ private:
     void sum(T* data, idx n)
     {
         const char* c = reinterpret_cast<const char*>(data);
-        hub_.slots()[rank_].assign(c, c + n*sizeof(T));
+        hub_.slots()[rank_].assign(c, c + n * sizeof(T));
         hub_.barrier();
         for (idx i = 0; i < n; ++i)
         {
@@ -113,7 +113,12 @@ inline void onThreadRanks(int n, const std::function<void(int, ThreadCommunicato
     std::vector<std::thread> threads;
     for (int r = 0; r < n; ++r)
     {
-        threads.emplace_back([&, r] { ThreadCommunicator c(hub, r); f(r, c); });
+        threads.emplace_back(
+            [&, r]
+            {
+                ThreadCommunicator c(hub, r);
+                f(r, c);
+            });
     }
     for (auto& t : threads) t.join();
 }

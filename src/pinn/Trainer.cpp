@@ -34,7 +34,7 @@ template<class T>
 void putVec(std::ostream& os, const std::vector<T>& v)
 {
     put(os, std::int64_t(v.size()));
-    os.write(reinterpret_cast<const char*>(v.data()), v.size()*sizeof(T));
+    os.write(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
 
 template<class T>
@@ -44,21 +44,18 @@ void getVec(std::istream& is, std::vector<T>& v, std::int64_t expected = -1)
     get(is, n);
     if (n < 0 || (expected >= 0 && n != expected))
     {
-        throw std::runtime_error
-        (
-            "pinnFoam state has a vector of " + std::to_string(n)
-          + " entries where " + std::to_string(expected) + " are expected"
-        );
+        throw std::runtime_error("pinnFoam state has a vector of " + std::to_string(n)
+            + " entries where " + std::to_string(expected) + " are expected");
     }
     v.resize(n);
-    is.read(reinterpret_cast<char*>(v.data()), n*sizeof(T));
+    is.read(reinterpret_cast<char*>(v.data()), n * sizeof(T));
     if (!is) throw std::runtime_error("truncated pinnFoam state");
 }
 
 double dot(const std::vector<double>& a, const std::vector<double>& b)
 {
     double s = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) s += a[i]*b[i];
+    for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
     return s;
 }
 
@@ -67,10 +64,7 @@ double dot(const std::vector<double>& a, const std::vector<double>& b)
 
 template<class Real>
 Trainer<Real>::Trainer(Backend<Real>& backend, const TrainerConfig& cfg)
-:
-    backend_(backend),
-    cfg_(cfg),
-    scaleBc_(backend.problem().nBoundaryGroups, 1.0)
+    : backend_(backend), cfg_(cfg), scaleBc_(backend.problem().nBoundaryGroups, 1.0)
 {
     if (cfg_.historySize < 1)
     {
@@ -79,10 +73,8 @@ Trainer<Real>::Trainer(Backend<Real>& backend, const TrainerConfig& cfg)
     const BalanceConfig& b = cfg_.balance;
     if (b.interval < 0 || !(b.smoothing >= 0 && b.smoothing < 1) || !(b.maxScale >= 1))
     {
-        throw std::invalid_argument
-        (
-            "loss balancing: interval >= 0, smoothing in [0, 1) and maxScale >= 1 expected"
-        );
+        throw std::invalid_argument(
+            "loss balancing: interval >= 0, smoothing in [0, 1) and maxScale >= 1 expected");
     }
 }
 
@@ -105,18 +97,18 @@ void Trainer<Real>::balance()
         evaluate(x, g, terms);
         norms[k] = std::sqrt(dot(g, g));
     }
-    double sum = 0;
-    for (double v : norms) if (std::isfinite(v)) sum += v;
     const double s = balanced_ ? cfg_.balance.smoothing : 0.0;
-    auto update = [&](double& lambda, double norm)
+    const double ref = norms[0];
+    for (int k = 0; k < G; ++k)
     {
-        // a term without gradient (no points, or met exactly) keeps its weight
-        if (!(norm > 0) || !std::isfinite(norm) || !(sum > 0)) return;
-        const double target = std::min(sum/norm, cfg_.balance.maxScale);
-        lambda = s*lambda + (1 - s)*target;
-    };
-    update(scalePde_, norms[0]);
-    for (int k = 0; k < G; ++k) update(scaleBc_[k], norms[k + 1]);
+        // a group without gradient (no points, or met exactly) keeps its
+        // weight, and so do all when the equations have none
+        const double norm = norms[k + 1];
+        if (!(norm > 0) || !std::isfinite(norm) || !(ref > 0) || !std::isfinite(ref)) continue;
+        const double target = std::min(std::max(ref / norm, 1.0), cfg_.balance.maxScale);
+        scaleBc_[k] = s * scaleBc_[k] + (1 - s) * target;
+    }
+    scalePde_ = 1;
     balanced_ = true;
     backend_.setTermScales(scalePde_, scaleBc_);
 }
@@ -148,10 +140,8 @@ void Trainer<Real>::pointsChanged()
 
 
 template<class Real>
-double Trainer<Real>::evaluate
-(
-    const std::vector<double>& x, std::vector<double>& g, LossTerms& terms
-)
+double Trainer<Real>::evaluate(
+    const std::vector<double>& x, std::vector<double>& g, LossTerms& terms)
 {
     const idx n = backend_.nParams();
     buf_.resize(n);
@@ -182,7 +172,7 @@ void Trainer<Real>::lbfgsIteration()
     }
     if (!std::isfinite(f_))
     {
-        return;     // the caller sees the non-finite loss and stops
+        return; // the caller sees the non-finite loss and stops
     }
 
     // Two-loop recursion: d = -H g
@@ -191,17 +181,17 @@ void Trainer<Real>::lbfgsIteration()
     std::vector<double> alpha(m), rho(m);
     for (std::size_t k = m; k-- > 0;)
     {
-        rho[k] = 1.0/dot(y_[k], s_[k]);
-        alpha[k] = rho[k]*dot(s_[k], q);
-        for (idx i = 0; i < n; ++i) q[i] -= alpha[k]*y_[k][i];
+        rho[k] = 1.0 / dot(y_[k], s_[k]);
+        alpha[k] = rho[k] * dot(s_[k], q);
+        for (idx i = 0; i < n; ++i) q[i] -= alpha[k] * y_[k][i];
     }
     double gamma = 1.0;
-    if (m > 0) gamma = dot(s_.back(), y_.back())/dot(y_.back(), y_.back());
+    if (m > 0) gamma = dot(s_.back(), y_.back()) / dot(y_.back(), y_.back());
     for (auto& v : q) v *= gamma;
     for (std::size_t k = 0; k < m; ++k)
     {
-        const double beta = rho[k]*dot(y_[k], q);
-        for (idx i = 0; i < n; ++i) q[i] += (alpha[k] - beta)*s_[k][i];
+        const double beta = rho[k] * dot(y_[k], q);
+        for (idx i = 0; i < n; ++i) q[i] += (alpha[k] - beta) * s_[k][i];
     }
     std::vector<double> d(n);
     for (idx i = 0; i < n; ++i) d[i] = -q[i];
@@ -221,7 +211,7 @@ void Trainer<Real>::lbfgsIteration()
     {
         double gnorm1 = 0;
         for (double v : g_) gnorm1 += std::abs(v);
-        t = std::min(1.0, 1.0/std::max(gnorm1, 1e-300))*1e-1;
+        t = std::min(1.0, 1.0 / std::max(gnorm1, 1e-300)) * 1e-1;
     }
     const double c1 = 1e-4;
     std::vector<double> xNew(n), gNew;
@@ -230,16 +220,16 @@ void Trainer<Real>::lbfgsIteration()
     bool accepted = false;
     for (int ls = 0; ls < cfg_.maxLineSearch; ++ls)
     {
-        for (idx i = 0; i < n; ++i) xNew[i] = x_[i] + t*d[i];
+        for (idx i = 0; i < n; ++i) xNew[i] = x_[i] + t * d[i];
         fNew = evaluate(xNew, gNew, termsNew);
-        if (std::isfinite(fNew) && fNew <= f_ + c1*t*gtd)
+        if (std::isfinite(fNew) && fNew <= f_ + c1 * t * gtd)
         {
             accepted = true;
             break;
         }
         // quadratic interpolation of the step, safeguarded
-        double tq = -gtd*t*t/(2*(fNew - f_ - gtd*t));
-        if (!std::isfinite(tq) || tq < 0.1*t || tq > 0.5*t) tq = 0.5*t;
+        double tq = -gtd * t * t / (2 * (fNew - f_ - gtd * t));
+        if (!std::isfinite(tq) || tq < 0.1 * t || tq > 0.5 * t) tq = 0.5 * t;
         t = tq;
     }
     if (!accepted)
@@ -259,7 +249,7 @@ void Trainer<Real>::lbfgsIteration()
         y[i] = gNew[i] - g_[i];
     }
     const double sy = dot(s, y);
-    if (sy > 1e-10*dot(y, y))
+    if (sy > 1e-10 * dot(y, y))
     {
         s_.push_back(std::move(s));
         y_.push_back(std::move(y));
@@ -334,13 +324,16 @@ void Trainer<Real>::iterate()
 template<class Real>
 LossTerms Trainer<Real>::loss()
 {
-    LossTerms t =
-        (cfg_.lbfgsStart >= 0 && iteration_ > cfg_.lbfgsStart && lbfgsReady_)
-      ? fTerms_
-      : (hostReduce_ ? adamTerms_ : backend_.lastLoss());
+    LossTerms t = (cfg_.lbfgsStart >= 0 && iteration_ > cfg_.lbfgsStart && lbfgsReady_)
+        ? fTerms_
+        : (hostReduce_ ? adamTerms_ : backend_.lastLoss());
     if (!balanced_) return t;
     t.total = 0;
-    for (double& v : t.pde) { v /= scalePde_; t.total += v; }
+    for (double& v : t.pde)
+    {
+        v /= scalePde_;
+        t.total += v;
+    }
     for (std::size_t k = 0; k < t.bc.size() && k < scaleBc_.size(); ++k)
     {
         t.bc[k] /= scaleBc_[k];
@@ -402,22 +395,19 @@ void Trainer<Real>::read(std::istream& is)
     get(is, realSize);
     if (realSize != std::int32_t(sizeof(Real)))
     {
-        throw std::runtime_error
-        (
-            "the state was written in " + std::string(realSize == 4 ? "float" : "double")
-          + " precision; set 'precision' in pinnProperties to match or start afresh"
-        );
+        throw std::runtime_error("the state was written in "
+            + std::string(realSize == 4 ? "float" : "double")
+            + " precision; set 'precision' in pinnProperties to match or start afresh");
     }
     const idx n = backend_.nParams();
     std::int64_t nFile;
     get(is, nFile);
     if (nFile != n)
     {
-        throw std::runtime_error
-        (
-            "the state holds " + std::to_string(nFile) + " parameters but the network in "
-            "pinnProperties has " + std::to_string(n) + ": the network changed since it was written"
-        );
+        throw std::runtime_error("the state holds " + std::to_string(nFile)
+            + " parameters but the network in "
+              "pinnProperties has "
+            + std::to_string(n) + ": the network changed since it was written");
     }
     get(is, iteration_);
     get(is, nEvals_);
@@ -465,12 +455,9 @@ void Trainer<Real>::read(std::istream& is)
         getVec(is, bc);
         if (bc.size() != scaleBc_.size())
         {
-            throw std::runtime_error
-            (
-                "the state has balancing weights for " + std::to_string(bc.size())
-              + " boundary groups where the case has " + std::to_string(scaleBc_.size())
-              + ": the patches changed since it was written"
-            );
+            throw std::runtime_error("the state has balancing weights for "
+                + std::to_string(bc.size()) + " boundary groups where the case has "
+                + std::to_string(scaleBc_.size()) + ": the patches changed since it was written");
         }
         scaleBc_ = bc;
         std::int32_t f;

@@ -32,22 +32,25 @@
 namespace pinn
 {
 
-//- Loss balancing by gradient norms (Wang, Wang & Perdikaris 2023, "An
-//  expert's guide to training physics-informed neural networks"): every
+//- Loss balancing by gradient norms, after the learning-rate annealing of
+//  Wang, Teng & Perdikaris (2021) and Wang, Wang & Perdikaris (2023): every
 //  `interval` Adam iterations the gradient of each loss term (the equations
-//  together, each boundary group) is computed on its own and the terms are
-//  weighted so that their weighted gradients have equal norms,
-//      lambda_i = sum_j |grad L_j| / |grad L_i|,
+//  together, each boundary group) is computed on its own, and a boundary
+//  group whose gradient is weaker than the equations' is raised to match it,
+//      lambda_k = min(max(|grad L_pde| / |grad L_k|, 1), maxScale),
 //  smoothed over updates (lambda <- s lambda + (1 - s) lambda_new, the first
-//  update taken as it comes). The weights stay fixed in the L-BFGS phase,
-//  whose objective must not change. It costs 1 + groups extra loss and
-//  gradient evaluations per update.
+//  update taken as it comes). The equations keep weight 1 and no group goes
+//  below 1: weighting every term to equal norms (the equations included)
+//  drove the equation weight to 1e5 on a case whose trivial constant solution
+//  satisfies the equation (the flange tutorial) and trained to that constant.
+//  The weights stay fixed in the L-BFGS phase, whose objective must not
+//  change. It costs 1 + groups extra loss and gradient evaluations per update.
 struct BalanceConfig
 {
-    int interval = 0;           //- Adam iterations between updates; 0: off
-    double smoothing = 0.9;     //- in [0, 1)
-    double maxScale = 1e6;      //- largest weight of a term (a term already
-                                //  satisfied has a vanishing gradient)
+    int interval = 0; //- Adam iterations between updates; 0: off
+    double smoothing = 0.9; //- in [0, 1)
+    double maxScale = 1e6; //- largest weight of a term (a term already
+        //  satisfied has a vanishing gradient)
 };
 
 struct TrainerConfig
@@ -113,10 +116,7 @@ public:
     Communicator& communicator() const { return *comm_; }
 
 private:
-    bool inLbfgs() const
-    {
-        return cfg_.lbfgsStart >= 0 && iteration_ >= cfg_.lbfgsStart;
-    }
+    bool inLbfgs() const { return cfg_.lbfgsStart >= 0 && iteration_ >= cfg_.lbfgsStart; }
 
     double evaluate(const std::vector<double>& x, std::vector<double>& g, LossTerms& terms);
     void lbfgsIteration();
@@ -143,12 +143,12 @@ private:
     // Data parallelism
     Communicator* comm_ = &serialCommunicator();
     bool hostReduce_ = false;
-    LossTerms adamTerms_;       //- loss of the last host Adam iteration
+    LossTerms adamTerms_; //- loss of the last host Adam iteration
 
     // Loss balancing
     double scalePde_ = 1;
     std::vector<double> scaleBc_;
-    bool balanced_ = false;     //- an update has been made
+    bool balanced_ = false; //- an update has been made
     int lbfgsFailures_ = 0;
 };
 

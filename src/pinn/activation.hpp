@@ -59,9 +59,9 @@ PINN_HD ActivationDerivs<R> activationDerivs(Activation act, R z)
     ActivationDerivs<R> d;
     const R t = math::tanhR(z);
     d.s = t;
-    d.s1 = R(1) - t*t;
-    d.s2 = R(-2)*t*d.s1;
-    d.s3 = R(-2)*d.s1*(d.s1 - R(2)*t*t);
+    d.s1 = R(1) - t * t;
+    d.s2 = R(-2) * t * d.s1;
+    d.s3 = R(-2) * d.s1 * (d.s1 - R(2) * t * t);
     return d;
 }
 
@@ -76,9 +76,9 @@ PINN_HD ActivationDerivs<R> activationDerivsFromValue(Activation act, R z, R a)
     }
     ActivationDerivs<R> d;
     d.s = a;
-    d.s1 = R(1) - a*a;
-    d.s2 = R(-2)*a*d.s1;
-    d.s3 = R(-2)*d.s1*(d.s1 - R(2)*a*a);
+    d.s1 = R(1) - a * a;
+    d.s2 = R(-2) * a * d.s1;
+    d.s3 = R(-2) * d.s1 * (d.s1 - R(2) * a * a);
     return d;
 }
 
@@ -95,11 +95,11 @@ PINN_HD void streamForward(Activation act, const R* z, R* a, idx stride)
     PINN_UNROLL
     for (int i = 1; i <= D; ++i)
     {
-        const R zx = z[i*stride];
-        sumSq += zx*zx;
-        a[i*stride] = d.s1*zx;
+        const R zx = z[i * stride];
+        sumSq += zx * zx;
+        a[i * stride] = d.s1 * zx;
     }
-    a[(D + 1)*stride] = d.s1*z[(D + 1)*stride] + d.s2*sumSq;
+    a[(D + 1) * stride] = d.s1 * z[(D + 1) * stride] + d.s2 * sumSq;
 }
 
 //- Backward streams of one unit at one point: g holds dL/da on entry and
@@ -108,22 +108,22 @@ PINN_HD void streamForward(Activation act, const R* z, R* a, idx stride)
 template<class R, int D>
 PINN_HD void streamBackward(const ActivationDerivs<R>& d, const R* z, R* g, idx stride)
 {
-    const R zl = z[(D + 1)*stride];
-    const R gal = g[(D + 1)*stride];
+    const R zl = z[(D + 1) * stride];
+    const R gal = g[(D + 1) * stride];
     R sumSq = R(0);
-    R gz = g[0]*d.s1;
+    R gz = g[0] * d.s1;
     PINN_UNROLL
     for (int i = 1; i <= D; ++i)
     {
-        const R zx = z[i*stride];
-        const R gax = g[i*stride];
-        sumSq += zx*zx;
-        gz += gax*d.s2*zx;
-        g[i*stride] = gax*d.s1 + gal*R(2)*d.s2*zx;
+        const R zx = z[i * stride];
+        const R gax = g[i * stride];
+        sumSq += zx * zx;
+        gz += gax * d.s2 * zx;
+        g[i * stride] = gax * d.s1 + gal * R(2) * d.s2 * zx;
     }
-    gz += gal*(d.s2*zl + d.s3*sumSq);
+    gz += gal * (d.s2 * zl + d.s3 * sumSq);
     g[0] = gz;
-    g[(D + 1)*stride] = gal*d.s1;
+    g[(D + 1) * stride] = gal * d.s1;
 }
 
 

@@ -42,14 +42,38 @@ using idx = std::int64_t;
 namespace math
 {
 // Overloads that resolve to the right function on host and device
-PINN_HD float tanhR(float x) { return ::tanhf(x); }
-PINN_HD double tanhR(double x) { return ::tanh(x); }
-PINN_HD float sinR(float x) { return ::sinf(x); }
-PINN_HD double sinR(double x) { return ::sin(x); }
-PINN_HD float cosR(float x) { return ::cosf(x); }
-PINN_HD double cosR(double x) { return ::cos(x); }
-PINN_HD float sqrtR(float x) { return ::sqrtf(x); }
-PINN_HD double sqrtR(double x) { return ::sqrt(x); }
+PINN_HD float tanhR(float x)
+{
+    return ::tanhf(x);
+}
+PINN_HD double tanhR(double x)
+{
+    return ::tanh(x);
+}
+PINN_HD float sinR(float x)
+{
+    return ::sinf(x);
+}
+PINN_HD double sinR(double x)
+{
+    return ::sin(x);
+}
+PINN_HD float cosR(float x)
+{
+    return ::cosf(x);
+}
+PINN_HD double cosR(double x)
+{
+    return ::cos(x);
+}
+PINN_HD float sqrtR(float x)
+{
+    return ::sqrtf(x);
+}
+PINN_HD double sqrtR(double x)
+{
+    return ::sqrt(x);
+}
 } // namespace math
 
 } // namespace pinn

@@ -49,17 +49,14 @@ Problem poisson()
 
 // This rank's share: nInt interior and nBnd boundary points, weights of the
 // global mean over nIntAll and nBndAll points
-void makePoints
-(
-    idx nInt, idx nBnd, idx nIntAll, idx nBndAll, std::uint64_t seed,
-    InteriorSet<float>& in, BoundarySet<float>& bs
-)
+void makePoints(idx nInt, idx nBnd, idx nIntAll, idx nBndAll, std::uint64_t seed,
+    InteriorSet<float>& in, BoundarySet<float>& bs)
 {
     std::mt19937_64 g(seed);
     std::uniform_real_distribution<float> U(0.f, 1.f);
-    in.x.resize(2*nInt);
+    in.x.resize(2 * nInt);
     for (auto& v : in.x) v = U(g);
-    in.w.assign(nInt, 1.f/nIntAll);
+    in.w.assign(nInt, 1.f / nIntAll);
     bs = BoundarySet<float>();
     for (idx b = 0; b < nBnd; ++b)
     {
@@ -72,7 +69,7 @@ void makePoints
         bs.alpha.push_back(1.f);
         bs.beta.push_back(0.f);
         bs.g.push_back(0.f);
-        bs.w.push_back(1.f/nBndAll);
+        bs.w.push_back(1.f / nBndAll);
         bs.component.push_back(0);
         bs.group.push_back(0);
     }
@@ -83,50 +80,51 @@ double run(int G, idx nInt, idx nIntAll, int steps, idx chunk, double& loss)
 {
     std::vector<double> rankMs(G, 0.0);
     std::vector<double> rankLoss(G, 0.0);
-    onThreadRanks(G, [&](int r, ThreadCommunicator& comm)
-    {
-        cudaSetDevice(r);
-        const Problem pb = poisson();
-        BackendOptions opts;
-        opts.deviceId = r;
-        opts.chunkSize = chunk;
-        auto be = newBackend<float>("gpu", pb, opts);
-        InteriorSet<float> in;
-        BoundarySet<float> bs;
-        const idx nBnd = std::max<idx>(nInt/10, 4);
-        makePoints(nInt, nBnd, nIntAll, std::max<idx>(nIntAll/10, 4), 1000 + r, in, bs);
-        be->setInterior(in);
-        be->setBoundary(bs);
-        std::vector<float> p(pb.net.nParams());
-        glorotInit(pb.net, 1, p.data());
-        be->setParameters(p.data());
-        TrainerConfig cfg;
-        cfg.adam.lr = 1e-3;
-        Trainer<float> tr(*be, cfg);
-        tr.setCommunicator(comm);
-        for (int i = 0; i < 5; ++i) tr.iterate();
-        tr.loss();
-        std::vector<double> ms;
-        for (int s = 0; s < steps; ++s)
+    onThreadRanks(G,
+        [&](int r, ThreadCommunicator& comm)
         {
-            comm.barrier();
-            const auto t0 = std::chrono::steady_clock::now();
-            tr.iterate();
-            tr.loss();                  // completes the iteration on the device
-            const auto t1 = std::chrono::steady_clock::now();
-            ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-        }
-        std::sort(ms.begin(), ms.end());
-        rankMs[r] = ms[ms.size()/2];
-        rankLoss[r] = tr.loss().total;
-    });
+            cudaSetDevice(r);
+            const Problem pb = poisson();
+            BackendOptions opts;
+            opts.deviceId = r;
+            opts.chunkSize = chunk;
+            auto be = newBackend<float>("gpu", pb, opts);
+            InteriorSet<float> in;
+            BoundarySet<float> bs;
+            const idx nBnd = std::max<idx>(nInt / 10, 4);
+            makePoints(nInt, nBnd, nIntAll, std::max<idx>(nIntAll / 10, 4), 1000 + r, in, bs);
+            be->setInterior(in);
+            be->setBoundary(bs);
+            std::vector<float> p(pb.net.nParams());
+            glorotInit(pb.net, 1, p.data());
+            be->setParameters(p.data());
+            TrainerConfig cfg;
+            cfg.adam.lr = 1e-3;
+            Trainer<float> tr(*be, cfg);
+            tr.setCommunicator(comm);
+            for (int i = 0; i < 5; ++i) tr.iterate();
+            tr.loss();
+            std::vector<double> ms;
+            for (int s = 0; s < steps; ++s)
+            {
+                comm.barrier();
+                const auto t0 = std::chrono::steady_clock::now();
+                tr.iterate();
+                tr.loss(); // completes the iteration on the device
+                const auto t1 = std::chrono::steady_clock::now();
+                ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+            }
+            std::sort(ms.begin(), ms.end());
+            rankMs[r] = ms[ms.size() / 2];
+            rankLoss[r] = tr.loss().total;
+        });
     loss = rankLoss[0];
     for (int r = 1; r < G; ++r)
     {
         if (rankLoss[r] != rankLoss[0])
         {
             std::fprintf(stderr, "benchScaling: ranks disagree on the loss (%g vs %g)\n",
-                         rankLoss[r], rankLoss[0]);
+                rankLoss[r], rankLoss[0]);
             std::exit(1);
         }
     }
@@ -145,9 +143,12 @@ int main(int argc, char** argv)
     for (int i = 1; i < argc; ++i)
     {
         const std::string a = argv[i];
-        if (a == "--points" && i + 1 < argc) N = std::atoll(argv[++i]);
-        else if (a == "--steps" && i + 1 < argc) steps = std::atoi(argv[++i]);
-        else if (a == "--chunk" && i + 1 < argc) chunk = std::atoll(argv[++i]);
+        if (a == "--points" && i + 1 < argc)
+            N = std::atoll(argv[++i]);
+        else if (a == "--steps" && i + 1 < argc)
+            steps = std::atoi(argv[++i]);
+        else if (a == "--chunk" && i + 1 < argc)
+            chunk = std::atoll(argv[++i]);
         else if (a == "--gpus" && i + 1 < argc)
         {
             gpus.clear();
@@ -163,9 +164,10 @@ int main(int argc, char** argv)
         return 1;
     }
     std::vector<int> use;
-    for (int g : gpus) if (g <= count) use.push_back(g);
+    for (int g : gpus)
+        if (g <= count) use.push_back(g);
     std::printf("benchScaling: %d GPU(s); poisson 2-64x4-1 fp32, N = %lld, chunk %lld, %d steps\n",
-                count, (long long)N, (long long)chunk, steps);
+        count, (long long)N, (long long)chunk, steps);
     for (int d = 0; d < count; ++d)
     {
         cudaDeviceProp prop;
@@ -178,18 +180,18 @@ int main(int argc, char** argv)
     double t1 = 0, loss = 0;
     for (int G : use)
     {
-        const double t = run(G, N/G, N, steps, chunk, loss);
+        const double t = run(G, N / G, N, steps, chunk, loss);
         if (G == 1) t1 = t;
-        std::printf("| strong | %d | %lld | %.3f | %.1f%% | %.6e |\n",
-                    G, (long long)(N/G), t, 100*t1/(G*t), loss);
+        std::printf("| strong | %d | %lld | %.3f | %.1f%% | %.6e |\n", G, (long long)(N / G), t,
+            100 * t1 / (G * t), loss);
         std::fflush(stdout);
     }
     for (int G : use)
     {
-        const double t = run(G, N, N*G, steps, chunk, loss);
+        const double t = run(G, N, N * G, steps, chunk, loss);
         if (G == 1) t1 = t;
-        std::printf("| weak | %d | %lld | %.3f | %.1f%% | %.6e |\n",
-                    G, (long long)N, t, 100*t1/t, loss);
+        std::printf("| weak | %d | %lld | %.3f | %.1f%% | %.6e |\n", G, (long long)N, t,
+            100 * t1 / t, loss);
         std::fflush(stdout);
     }
     return 0;

@@ -57,25 +57,25 @@ using namespace pinn;
 namespace
 {
 
-const idx allPoints = idx(1) << 40;     // chunk larger than any set: one pass
+const idx allPoints = idx(1) << 40; // chunk larger than any set: one pass
 
 struct Row
 {
     std::string device, problem;
     idx n = 0, chunk = allPoints;
-    bool unfused = false;       //- fusedLayers false (cuBLAS + elementwise)
-    bool phases = false;        //- per-phase breakdown after the timing
+    bool unfused = false; //- fusedLayers false (cuBLAS + elementwise)
+    bool phases = false; //- per-phase breakdown after the timing
 };
 
 struct Settings
 {
-    int steps = 50;             //- timed GPU steps per row (10M: at most 20)
-    int cpuSteps = 5;           //- timed CPU steps per row (0: no CPU rows)
+    int steps = 50; //- timed GPU steps per row (10M: at most 20)
+    int cpuSteps = 5; //- timed CPU steps per row (0: no CPU rows)
     bool quick = false;
     bool tenM = true;
     bool phases = false;
-    std::string only;           //- "problem:N": that GPU row alone (any N)
-    CudaKernelOptions cuda;     //- --variant
+    std::string only; //- "problem:N": that GPU row alone (any N)
+    CudaKernelOptions cuda; //- --variant
 };
 
 //- What a row measured, for the table printed after the run
@@ -88,10 +88,10 @@ struct Result
     std::string label, error;
 };
 
-std::vector<std::string> order;             // row names in the order they ran
-std::map<std::string, Result> results;      // by name (last repetition)
+std::vector<std::string> order; // row names in the order they ran
+std::map<std::string, Result> results; // by name (last repetition)
 std::map<std::string, std::string> profiles;
-std::deque<std::string> messages;           // SkipWithError's texts, kept alive
+std::deque<std::string> messages; // SkipWithError's texts, kept alive
 
 
 Problem makeProblem(const std::string& name)
@@ -108,7 +108,7 @@ Problem makeProblem(const std::string& name)
     else
     {
         pb.pde = PdeSpec::navierStokes(2, 0.01);
-        pb.nBoundaryGroups = 2;     // u (lid), v
+        pb.nBoundaryGroups = 2; // u (lid), v
     }
     pb.net.nOutputs = pb.pde.nOut;
     return pb;
@@ -116,22 +116,19 @@ Problem makeProblem(const std::string& name)
 
 //- N interior points (cuRAND on the GPU where there is one) and N/10
 //  boundary points uniform on the four sides, as pinn_reference.py draws them
-void makeSets
-(
-    const std::string& name, idx n, bool gpu,
-    InteriorSet<float>& in, BoundarySet<float>& bs
-)
+void makeSets(
+    const std::string& name, idx n, bool gpu, InteriorSet<float>& in, BoundarySet<float>& bs)
 {
     if (gpu) in.x = cuda::uniformBox<float>(n, {0.0, 0.0}, {1.0, 1.0}, 0u);
     std::mt19937_64 g(0);
     std::uniform_real_distribution<float> U(0.0f, 1.0f);
     if (in.x.empty())
     {
-        in.x.resize(n*2);
+        in.x.resize(n * 2);
         for (auto& v : in.x) v = U(g);
     }
-    in.w.assign(n, 1.0f/float(n));
-    const idx nb = std::max<idx>(n/10, 4);
+    in.w.assign(n, 1.0f / float(n));
+    const idx nb = std::max<idx>(n / 10, 4);
     bs = BoundarySet<float>();
     for (idx b = 0; b < nb; ++b)
     {
@@ -152,7 +149,7 @@ void makeSets
             bs.beta.push_back(0.0f);
             const bool lid = name != "poisson" && c == 0 && y > 1.0f - 1e-6f;
             bs.g.push_back(lid ? 1.0f : 0.0f);
-            bs.w.push_back(1.0f/float(nb));
+            bs.w.push_back(1.0f / float(nb));
             bs.component.push_back(c);
             bs.group.push_back(c);
         }
@@ -162,7 +159,7 @@ void makeSets
 //- Boundary entries makeSets draws for a problem of n interior points
 idx entriesOf(const std::string& problem, idx n)
 {
-    return std::max<idx>(n/10, 4)*(problem == "poisson" ? 1 : 2);
+    return std::max<idx>(n / 10, 4) * (problem == "poisson" ? 1 : 2);
 }
 
 double median(std::vector<double> v)
@@ -170,14 +167,14 @@ double median(std::vector<double> v)
     if (v.empty()) return NAN;
     std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
-    return n % 2 ? v[n/2] : 0.5*(v[n/2 - 1] + v[n/2]);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 std::string human(idx n)
 {
-    if (n >= 1000000 && n % 1000000 == 0) return std::to_string(n/1000000) + "M";
-    if (n >= 1000 && n % 1000 == 0) return std::to_string(n/1000) + "K";
-    if (n % 1024 == 0) return std::to_string(n/1024) + "Ki";
+    if (n >= 1000000 && n % 1000000 == 0) return std::to_string(n / 1000000) + "M";
+    if (n >= 1000 && n % 1000 == 0) return std::to_string(n / 1000) + "K";
+    if (n % 1024 == 0) return std::to_string(n / 1024) + "Ki";
     return std::to_string(n);
 }
 
@@ -188,8 +185,8 @@ std::string chunkName(const Row& r)
 
 std::string rowName(const Row& r)
 {
-    return r.problem + "/" + r.device + (r.unfused ? "-unfused" : "")
-         + "/N:" + human(r.n) + "/chunk:" + chunkName(r);
+    return r.problem + "/" + r.device + (r.unfused ? "-unfused" : "") + "/N:" + human(r.n)
+        + "/chunk:" + chunkName(r);
 }
 
 
@@ -206,15 +203,21 @@ struct OptionField
 const std::vector<OptionField>& optionFields()
 {
     using K = CudaKernelOptions;
-    static const std::vector<OptionField> f
-    {
-        {"fusedLayers", [](K& k, long v) { k.fusedLayers = v; }, [](const K& k) -> long { return k.fusedLayers; }, true},
-        {"forwardVariant", [](K& k, long v) { k.forwardVariant = int(v); }, [](const K& k) -> long { return k.forwardVariant; }, false},
-        {"mma", [](K& k, long v) { k.mma = unsigned(v); }, [](const K& k) -> long { return long(k.mma); }, false},
-        {"prefetchZ", [](K& k, long v) { k.prefetchZ = v; }, [](const K& k) -> long { return k.prefetchZ; }, true},
-        {"foldFirstLayerGradient", [](K& k, long v) { k.foldFirstLayerGradient = v; }, [](const K& k) -> long { return k.foldFirstLayerGradient; }, true},
-        {"fusedHead", [](K& k, long v) { k.fusedHead = v; }, [](const K& k) -> long { return k.fusedHead; }, true},
-        {"firstLayerOnTheFly", [](K& k, long v) { k.firstLayerOnTheFly = v; }, [](const K& k) -> long { return k.firstLayerOnTheFly; }, true},
+    static const std::vector<OptionField> f{
+        {"fusedLayers", [](K& k, long v) { k.fusedLayers = v; },
+            [](const K& k) -> long { return k.fusedLayers; }, true},
+        {"forwardVariant", [](K& k, long v) { k.forwardVariant = int(v); },
+            [](const K& k) -> long { return k.forwardVariant; }, false},
+        {"mma", [](K& k, long v) { k.mma = unsigned(v); },
+            [](const K& k) -> long { return long(k.mma); }, false},
+        {"prefetchZ", [](K& k, long v) { k.prefetchZ = v; },
+            [](const K& k) -> long { return k.prefetchZ; }, true},
+        {"foldFirstLayerGradient", [](K& k, long v) { k.foldFirstLayerGradient = v; },
+            [](const K& k) -> long { return k.foldFirstLayerGradient; }, true},
+        {"fusedHead", [](K& k, long v) { k.fusedHead = v; },
+            [](const K& k) -> long { return k.fusedHead; }, true},
+        {"firstLayerOnTheFly", [](K& k, long v) { k.firstLayerOnTheFly = v; },
+            [](const K& k) -> long { return k.firstLayerOnTheFly; }, true},
     };
     return f;
 }
@@ -237,38 +240,32 @@ void applyVariant(const std::string& spec, CudaKernelOptions& k)
         const auto eq = item.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
         {
-            throw std::invalid_argument
-            (
-                "--variant wants key=value[,key=value...], not '" + item
-              + "'; keys: " + validKeys()
-            );
+            throw std::invalid_argument("--variant wants key=value[,key=value...], not '" + item
+                + "'; keys: " + validKeys());
         }
         const std::string key = item.substr(0, eq), val = item.substr(eq + 1);
         const OptionField* field = nullptr;
-        for (const auto& f : optionFields()) if (key == f.key) field = &f;
+        for (const auto& f : optionFields())
+            if (key == f.key) field = &f;
         if (!field)
         {
-            throw std::invalid_argument
-            (
-                "--variant: unknown key '" + key + "' (CudaKernelOptions has: "
-              + validKeys() + ")"
-            );
+            throw std::invalid_argument("--variant: unknown key '" + key
+                + "' (CudaKernelOptions has: " + validKeys() + ")");
         }
         long v = 0;
-        if (field->boolean && (val == "true" || val == "on")) v = 1;
-        else if (field->boolean && (val == "false" || val == "off")) v = 0;
+        if (field->boolean && (val == "true" || val == "on"))
+            v = 1;
+        else if (field->boolean && (val == "false" || val == "off"))
+            v = 0;
         else
         {
             char* end = nullptr;
             v = std::strtol(val.c_str(), &end, 0);
             if (*end != '\0' || (field->boolean && v != 0 && v != 1) || v < 0)
             {
-                throw std::invalid_argument
-                (
-                    "--variant: " + key + " wants "
-                  + (field->boolean ? "0, 1, true, false, on or off" : "a non-negative integer")
-                  + ", not '" + val + "'"
-                );
+                throw std::invalid_argument("--variant: " + key + " wants "
+                    + (field->boolean ? "0, 1, true, false, on or off" : "a non-negative integer")
+                    + ", not '" + val + "'");
             }
         }
         field->set(k, v);
@@ -289,7 +286,7 @@ std::string variantString(const CudaKernelOptions& k)
 
 // * * * * * * * * * * * * * * * * Benchmarks  * * * * * * * * * * * * * * * //
 
-const AdamConfig adam;      // lr 1e-3, betas 0.9/0.999, eps 1e-8, constant
+const AdamConfig adam; // lr 1e-3, betas 0.9/0.999, eps 1e-8, constant
 
 void fail(benchmark::State& st, Result& res, const std::string& what)
 {
@@ -304,8 +301,8 @@ void counters(benchmark::State& st, const Result& res, const std::vector<double>
     st.counters["points/s"] = C(double(res.row.n + res.entries), C::kIsIterationInvariantRate);
     st.counters["median_ms"] = median(ms);
     st.counters["min_ms"] = ms.empty() ? NAN : *std::min_element(ms.begin(), ms.end());
-    st.counters["peak_MiB"] = double(res.mem.peak)/1048576.0;
-    st.counters["pool_MiB"] = double(res.mem.poolBytes)/1048576.0;
+    st.counters["peak_MiB"] = double(res.mem.peak) / 1048576.0;
+    st.counters["pool_MiB"] = double(res.mem.poolBytes) / 1048576.0;
     st.counters["loss"] = res.loss;
     st.counters["entries"] = double(res.entries);
 }
@@ -338,7 +335,7 @@ void runRow(benchmark::State& st, const Row& r, const Settings& s)
         b->setInterior(in);
         b->setBoundary(bs);
         b->setParameters(params.data());
-        b->adamSteps(gpu ? 10 : 1, adam);     // warm-up (graph capture, clocks)
+        b->adamSteps(gpu ? 10 : 1, adam); // warm-up (graph capture, clocks)
         res.label = b->name();
     }
     catch (const std::exception& e)
@@ -346,7 +343,7 @@ void runRow(benchmark::State& st, const Row& r, const Settings& s)
         fail(st, res, e.what());
         return;
     }
-    in = InteriorSet<float>();          // the backend holds its copy
+    in = InteriorSet<float>(); // the backend holds its copy
     bs = BoundarySet<float>();
 
     std::vector<double> ms;
@@ -361,7 +358,7 @@ void runRow(benchmark::State& st, const Row& r, const Settings& s)
                 const std::vector<double> t = cuda::timeSteps(*b, k, adam);
                 double sum = 0;
                 for (double x : t) sum += x;
-                st.SetIterationTime(sum*1e-3);
+                st.SetIterationTime(sum * 1e-3);
                 ms.insert(ms.end(), t.begin(), t.end());
             }
             catch (const std::exception& e)
@@ -406,12 +403,12 @@ void runRow(benchmark::State& st, const Row& r, const Settings& s)
             double tot = 0;
             for (const auto& x : ph) tot += x.second;
             std::string t = r.problem + " N=" + human(r.n) + " chunk=" + chunkName(r)
-                          + (r.unfused ? " unfused" : "") + " (eager, ms):";
+                + (r.unfused ? " unfused" : "") + " (eager, ms):";
             char buf[128];
             for (const auto& x : ph)
             {
-                std::snprintf(buf, sizeof(buf), "\n    %-22s %8.3f  %5.1f%%",
-                              x.first.c_str(), x.second, 100.0*x.second/tot);
+                std::snprintf(buf, sizeof(buf), "\n    %-22s %8.3f  %5.1f%%", x.first.c_str(),
+                    x.second, 100.0 * x.second / tot);
                 t += buf;
             }
             std::snprintf(buf, sizeof(buf), "\n    %-22s %8.3f", "total", tot);
@@ -426,16 +423,14 @@ void runRow(benchmark::State& st, const Row& r, const Settings& s)
 
 void registerRow(const Row& r, const Settings& s)
 {
-    auto* bm = benchmark::RegisterBenchmark
-    (
-        rowName(r).c_str(), [r, s](benchmark::State& st) { runRow(st, r, s); }
-    );
+    auto* bm = benchmark::RegisterBenchmark(
+        rowName(r).c_str(), [r, s](benchmark::State& st) { runRow(st, r, s); });
     bm->Unit(benchmark::kMillisecond);
     if (r.device == "gpu")
     {
         const int steps = std::max(1, r.n >= 10000000 ? std::min(s.steps, 20) : s.steps);
         const int k = std::min(10, steps);
-        bm->UseManualTime()->Iterations((steps + k - 1)/k*k);
+        bm->UseManualTime()->Iterations((steps + k - 1) / k * k);
     }
     else
     {
@@ -447,9 +442,8 @@ void printTable(const std::string& variant)
 {
     if (order.empty()) return;
     std::printf("\n# variant %s\n", variant.c_str());
-    std::printf("%-6s %-8s %9s %9s %8s %10s %10s %12s %10s %10s %12s\n",
-                "dev", "problem", "N", "entries", "chunk", "ms/step", "min ms", "Mpts/s",
-                "peak MiB", "pool MiB", "loss");
+    std::printf("%-6s %-8s %9s %9s %8s %10s %10s %12s %10s %10s %12s\n", "dev", "problem", "N",
+        "entries", "chunk", "ms/step", "min ms", "Mpts/s", "peak MiB", "pool MiB", "loss");
     for (const std::string& name : order)
     {
         const Result& x = results[name];
@@ -458,14 +452,13 @@ void printTable(const std::string& variant)
         if (!x.error.empty())
         {
             std::printf("%-6s %-8s %9s  failed: %s\n", dev.c_str(), r.problem.c_str(),
-                        human(r.n).c_str(), x.error.c_str());
+                human(r.n).c_str(), x.error.c_str());
             continue;
         }
         std::printf("%-6s %-8s %9s %9lld %8s %10.3f %10.3f %12.1f %10.1f %10.1f %12.5g\n",
-                    dev.c_str(), r.problem.c_str(), human(r.n).c_str(), (long long)x.entries,
-                    chunkName(r).c_str(), x.median, x.min,
-                    double(r.n + x.entries)/x.median*1e-3,
-                    double(x.mem.peak)/1048576.0, double(x.mem.poolBytes)/1048576.0, x.loss);
+            dev.c_str(), r.problem.c_str(), human(r.n).c_str(), (long long)x.entries,
+            chunkName(r).c_str(), x.median, x.min, double(r.n + x.entries) / x.median * 1e-3,
+            double(x.mem.peak) / 1048576.0, double(x.mem.poolBytes) / 1048576.0, x.loss);
     }
     std::printf("(ms/step: median over the timed steps; GPU: device time from CUDA events, "
                 "CPU: wall time)\n");
@@ -473,21 +466,21 @@ void printTable(const std::string& variant)
 
 void usage()
 {
-    std::printf
-    (
+    std::printf(
         "usage: benchTrainStep [options] [--benchmark_* flags]\n"
-        "  --variant key=value[,...]  CUDA kernel options (pinn::CudaKernelOptions) of every GPU row;\n"
+        "  --variant key=value[,...]  CUDA kernel options (pinn::CudaKernelOptions) of every GPU "
+        "row;\n"
         "                             keys: %s\n"
         "  --quick                    GPU rows at 10K and 100K only\n"
         "  --no-10m                   without the 10M rows\n"
         "  --steps N                  timed steps per GPU row (default 50; 10M rows: at most 20)\n"
         "  --cpu-steps N              timed steps per CPU row (default 5; 0: no CPU rows)\n"
-        "  --phases                   also the per-phase table (cuda::profileStep) at 100K and 1M chunked\n"
+        "  --phases                   also the per-phase table (cuda::profileStep) at 100K and 1M "
+        "chunked\n"
         "  --only problem:N           that GPU row alone, any N (e.g. poisson:7680, for ncu)\n"
         "Rows are named problem/device/N:n/chunk:c (e.g. poisson/gpu/N:100K/chunk:all):\n"
         "--benchmark_filter=REGEX picks them, --benchmark_list_tests lists them.\n\n",
-        validKeys().c_str()
-    );
+        validKeys().c_str());
     benchmark::PrintDefaultHelp();
 }
 
@@ -507,7 +500,7 @@ int parseInt(const std::string& flag, const char* v)
 
 int main(int argc, char** argv)
 {
-    benchmark::Initialize(&argc, argv, &usage);     // takes the --benchmark_* flags
+    benchmark::Initialize(&argc, argv, &usage); // takes the --benchmark_* flags
 
     Settings s;
     try
@@ -525,18 +518,28 @@ int main(int argc, char** argv)
                 return argv[++i];
             };
             auto is = [&](const std::string& flag)
+            { return a == flag || a.compare(0, flag.size() + 1, flag + "=") == 0; };
+            if (is("--variant"))
+                applyVariant(value("--variant"), s.cuda);
+            else if (is("--steps"))
+                s.steps = parseInt("--steps", value("--steps"));
+            else if (is("--cpu-steps"))
+                s.cpuSteps = parseInt("--cpu-steps", value("--cpu-steps"));
+            else if (is("--only"))
+                s.only = value("--only");
+            else if (a == "--quick")
+                s.quick = true;
+            else if (a == "--no-10m")
+                s.tenM = false;
+            else if (a == "--phases")
+                s.phases = true;
+            else if (a == "--help" || a == "-h")
             {
-                return a == flag || a.compare(0, flag.size() + 1, flag + "=") == 0;
-            };
-            if (is("--variant")) applyVariant(value("--variant"), s.cuda);
-            else if (is("--steps")) s.steps = parseInt("--steps", value("--steps"));
-            else if (is("--cpu-steps")) s.cpuSteps = parseInt("--cpu-steps", value("--cpu-steps"));
-            else if (is("--only")) s.only = value("--only");
-            else if (a == "--quick") s.quick = true;
-            else if (a == "--no-10m") s.tenM = false;
-            else if (a == "--phases") s.phases = true;
-            else if (a == "--help" || a == "-h") { usage(); return 0; }
-            else throw std::invalid_argument("unknown argument '" + a + "' (--help lists them)");
+                usage();
+                return 0;
+            }
+            else
+                throw std::invalid_argument("unknown argument '" + a + "' (--help lists them)");
         }
     }
     catch (const std::exception& e)
@@ -561,8 +564,9 @@ int main(int argc, char** argv)
         const long long n = colon == std::string::npos ? 0 : std::atoll(s.only.c_str() + colon + 1);
         if ((p != "poisson" && p != "cavity") || n <= 0)
         {
-            std::fprintf(stderr, "benchTrainStep: --only wants poisson:N or cavity:N with N > 0, not '%s'\n",
-                         s.only.c_str());
+            std::fprintf(stderr,
+                "benchTrainStep: --only wants poisson:N or cavity:N with N > 0, not '%s'\n",
+                s.only.c_str());
             return 2;
         }
         rows.push_back({"gpu", p, idx(n), allPoints, false, s.phases});
@@ -589,14 +593,18 @@ int main(int argc, char** argv)
     int skipped = 0, registered = 0;
     for (const Row& r : rows)
     {
-        if (r.device == "gpu" && !haveGpu) { ++skipped; continue; }
+        if (r.device == "gpu" && !haveGpu)
+        {
+            ++skipped;
+            continue;
+        }
         registerRow(r, s);
         ++registered;
     }
     if (skipped)
     {
-        std::printf("# no usable GPU: %d GPU row%s skipped (%s)\n",
-                    skipped, skipped == 1 ? "" : "s", why.c_str());
+        std::printf("# no usable GPU: %d GPU row%s skipped (%s)\n", skipped,
+            skipped == 1 ? "" : "s", why.c_str());
     }
     std::fflush(stdout);
     if (!registered)

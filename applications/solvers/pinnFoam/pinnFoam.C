@@ -59,8 +59,11 @@ int main(int argc, char *argv[])
         }
         if (model.converged())
         {
-            // Written above: end here, as a converged steady solver does
-            runTime.stopAt(Time::stopAtControls::saNoWriteNow);
+            // Written above: end here, as a converged steady solver does.
+            // (Not through stopAt(saNoWriteNow): Time::stopAt resets endTime
+            // to GREAT until the next increment, so the loop would train on.)
+            runTime.functionObjects().end();
+            break;
         }
     }
 

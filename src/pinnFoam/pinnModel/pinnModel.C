@@ -264,6 +264,106 @@ void Foam::pinnModel::checkWellPosed() const
 }
 
 
+Foam::label Foam::pinnModel::checkSolution(const volScalarField& T) const
+{
+    // The values the conditions fix: g/alpha of every row with alpha > 0
+    // (fixedValue, mixed). A row with alpha = 0 and g != 0 (a nonzero
+    // fixed gradient) brings heat in or out: no bound then.
+    scalar lo = GREAT, hi = -GREAT;
+    bool fluxFree = true;
+    for (const auto& t : terms_->terms())
+    {
+        forAll(t.g, facei)
+        {
+            if (t.alpha[facei] > 0)
+            {
+                const scalar v = t.g[facei]/t.alpha[facei];
+                lo = min(lo, v);
+                hi = max(hi, v);
+            }
+            else if (mag(t.g[facei]) > 0)
+            {
+                fluxFree = false;
+            }
+        }
+    }
+    reduce(lo, minOp<scalar>());
+    reduce(hi, maxOp<scalar>());
+    reduce(fluxFree, andOp<bool>());
+    const scalar spread = hi - lo;
+    if (!(spread > SMALL*max(mag(hi), mag(lo))))
+    {
+        return 0;
+    }
+
+    const scalarField& Ti = T.primitiveField();
+    const scalar tMin = gMin(Ti);
+    const scalar tMax = gMax(Ti);
+    label warnings = 0;
+    if (tMax - tMin < 0.05*spread)
+    {
+        WarningInFunction
+            << "The trained " << fieldName_ << " is nearly uniform (" << tMin
+            << " to " << tMax << ") while its fixed values range from " << lo
+            << " to " << hi << ": the network has settled on a near-constant"
+            << " (trivial) solution." << nl
+            << "    Train longer, with more boundary points (sampling/nBoundary)"
+            << " or a larger loss/boundaryWeight, in " << dict_.objectPath()
+            << nl << endl;
+        ++warnings;
+    }
+
+    if (equation_->maximumPrinciple() && fluxFree)
+    {
+        // A margin of 1% of the spread: the soft boundary terms leave small
+        // overshoots near the fixed patches
+        const scalar tol = 0.01*spread;
+        label nOut = 0;
+        scalar worst = 0;
+        point where(Zero);
+        forAll(Ti, celli)
+        {
+            const scalar over = max(Ti[celli] - hi, lo - Ti[celli]);
+            if (over > tol)
+            {
+                ++nOut;
+                if (over > worst)
+                {
+                    worst = over;
+                    where = mesh_.C()[celli];
+                }
+            }
+        }
+        // the worst cell over all processors
+        scalar gWorst = worst;
+        reduce(gWorst, maxOp<scalar>());
+        if (worst != gWorst)
+        {
+            where = point(-GREAT, -GREAT, -GREAT);
+        }
+        reduce(where, maxOp<point>());
+        const label nTot = returnReduce(Ti.size(), sumOp<label>());
+        reduce(nOut, sumOp<label>());
+        if (nOut > 0)
+        {
+            WarningInFunction
+                << nOut << " of " << nTot << " cells have " << fieldName_
+                << " outside the range of its fixed values [" << lo << ", "
+                << hi << "], by up to " << gWorst << " (at " << where << ")."
+                << nl << "    " << equation_->description().c_str()
+                << " keeps the solution within its fixed values, so the"
+                << " network is wrong there however small the loss: usually"
+                << " a zero-gradient wall nearby is not yet learnt (the patches'"
+                << " terms in the log). Train longer, with more boundary points"
+                << " (sampling/nBoundary) or a larger loss/boundaryWeight, in "
+                << dict_.objectPath() << nl << endl;
+            ++warnings;
+        }
+    }
+    return warnings;
+}
+
+
 void Foam::pinnModel::selectDevice()
 {
     const word requested = pinnDict::getChoiceOrDefault
@@ -689,6 +789,7 @@ void Foam::pinnModel::writeTimeDir()
     volScalarField& T = field_();
     volScalarField& residual = residual_();
     evaluateField(T, residual);
+    checkSolution(T);
     writeInto(T, tmpDir);
     writeInto(residual, tmpDir);
 
@@ -950,7 +1051,7 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         pinnDict::checkKeys(bal, wordList({"type", "interval", "smoothing", "maxWeight"}));
         const word type = pinnDict::getChoiceOrDefault
         (
-            bal, "type", wordList({"gradientNorm", "none"}), "gradientNorm"
+            bal, "type", wordList({"gradientNorm", "none"}), "none"
         );
         balancing_ = type == "gradientNorm";
         pinn::BalanceConfig& b = trainerConfig.balance;
@@ -1033,7 +1134,7 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         << "Balancing: ";
     if (balancing_)
     {
-        Info<< "gradientNorm (terms weighted to equal gradient norms every "
+        Info<< "gradientNorm (boundary groups raised to the equations' gradient norm every "
             << trainerConfig.balance.interval << " Adam iterations, smoothing "
             << trainerConfig.balance.smoothing << ")" << nl;
     }

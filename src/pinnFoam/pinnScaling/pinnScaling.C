@@ -15,6 +15,7 @@ Foam::pinnScaling::pinnScaling(const wordList& outputs)
     active_(false),
     origin_(Zero),
     length_(1),
+    inputScale_(1),
     outputs_(outputs),
     offset_(outputs.size(), Zero),
     scale_(outputs.size(), 1.0),
@@ -32,7 +33,7 @@ Foam::pinnScaling::pinnScaling
 :
     pinnScaling(outputs)
 {
-    wordList keys({"type", "length", "origin"});
+    wordList keys({"type", "length", "origin", "inputScale"});
     keys.append(outputs);
     pinnDict::checkKeys(dict, keys);
     const word type = pinnDict::getChoiceOrDefault
@@ -43,10 +44,11 @@ Foam::pinnScaling::pinnScaling
     {
         for (const word& o : outputs)
         {
-            if (dict.found(o))
+            if (dict.found(o) || dict.found("inputScale"))
             {
                 FatalIOErrorInFunction(dict)
-                    << "Entry '" << o << "' in scaling has no effect with"
+                    << "Entry '" << (dict.found(o) ? o : word("inputScale"))
+                    << "' in scaling has no effect with"
                     << " 'type none;'" << nl
                     << "    Remove it or set 'type auto;'"
                     << exit(FatalIOError);
@@ -144,6 +146,12 @@ Foam::pinnScaling::pinnScaling
         scale_[k] = U;
         source_[k] = source;
     }
+
+    // The network's coordinates: the output scales above use the length L
+    // itself (a fixed gradient times L); the coordinate map, the equation's
+    // coefficients and the boundary gradients use L/inputScale
+    inputScale_ = pinnDict::getOrDefaultPositive<scalar>(dict, "inputScale", 1);
+    length_ /= inputScale_;
 }
 
 
@@ -193,6 +201,10 @@ void Foam::pinnScaling::describe(Ostream& os) const
         return;
     }
     os  << "x* = (x - " << origin_ << ")/" << length_;
+    if (inputScale_ != 1)
+    {
+        os  << " (length " << length_*inputScale_ << "/inputScale " << inputScale_ << ")";
+    }
     forAll(outputs_, k)
     {
         os  << "; " << outputs_[k] << " = " << offset_[k] << " + "
@@ -208,6 +220,7 @@ void Foam::pinnScaling::write(dictionary& dict) const
     d.add("type", word(active_ ? "auto" : "none"));
     d.add("origin", origin_);
     d.add("length", length_);
+    d.add("inputScale", inputScale_);
     forAll(outputs_, k)
     {
         dictionary od;

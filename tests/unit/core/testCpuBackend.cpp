@@ -39,13 +39,13 @@ std::vector<double> randomParams(const NetworkSpec& net, unsigned seed)
     return p;
 }
 
-void fillSets(const Problem& pb, idx nInt, idx nBnd, unsigned seed,
-              InteriorSet<double>& in, BoundarySet<double>& bs)
+void fillSets(const Problem& pb, idx nInt, idx nBnd, unsigned seed, InteriorSet<double>& in,
+    BoundarySet<double>& bs)
 {
     const int D = pb.net.inputDim;
     std::mt19937_64 g(seed);
     std::uniform_real_distribution<double> U(0.0, 1.0);
-    in.x.resize(nInt*D);
+    in.x.resize(nInt * D);
     in.w.resize(nInt);
     for (auto& v : in.x) v = U(g);
     for (auto& v : in.w) v = 0.5 + U(g);
@@ -53,13 +53,13 @@ void fillSets(const Problem& pb, idx nInt, idx nBnd, unsigned seed,
     for (idx b = 0; b < nBnd; ++b)
     {
         double n[3] = {U(g) - 0.5, U(g) - 0.5, U(g) - 0.5}, len = 0;
-        for (int i = 0; i < D; ++i) len += n[i]*n[i];
+        for (int i = 0; i < D; ++i) len += n[i] * n[i];
         for (int i = 0; i < D; ++i)
         {
             bs.x.push_back(U(g));
-            bs.normal.push_back(n[i]/std::sqrt(len));
+            bs.normal.push_back(n[i] / std::sqrt(len));
         }
-        const int kind = int(b % 3);     // Dirichlet, Neumann, mixed
+        const int kind = int(b % 3); // Dirichlet, Neumann, mixed
         const double f = kind == 0 ? 1.0 : (kind == 1 ? 0.0 : 0.3);
         bs.alpha.push_back(f);
         bs.beta.push_back(1 - f);
@@ -73,7 +73,9 @@ void fillSets(const Problem& pb, idx nInt, idx nBnd, unsigned seed,
 } // namespace
 
 
-class StreamsFD : public ::testing::TestWithParam<std::tuple<int, int>> {};
+class StreamsFD : public ::testing::TestWithParam<std::tuple<int, int>>
+{
+};
 
 // Gradient and Laplacian streams of every output against central differences of the value
 TEST_P(StreamsFD, GradientAndLaplacian)
@@ -87,46 +89,50 @@ TEST_P(StreamsFD, GradientAndLaplacian)
 
     const idx n = 5;
     const int S = D + 2, nOut = pb.net.nOutputs;
-    std::vector<double> x(n*D);
+    std::vector<double> x(n * D);
     std::mt19937_64 g(11);
     std::uniform_real_distribution<double> U(-1, 1);
     for (auto& v : x) v = U(g);
-    std::vector<double> st(n*S*nOut);
+    std::vector<double> st(n * S * nOut);
     be.evaluateStreams(x.data(), n, st.data());
 
     const double h = 1e-4;
     for (idx q = 0; q < n; ++q)
     {
-        std::vector<double> xs(x.begin() + q*D, x.begin() + (q + 1)*D);
+        std::vector<double> xs(x.begin() + q * D, x.begin() + (q + 1) * D);
         std::vector<double> v0(nOut), vp(nOut), vm(nOut);
         be.evaluate(xs.data(), 1, v0.data(), nullptr);
         std::vector<double> lap(nOut, 0.0);
         for (int i = 0; i < D; ++i)
         {
             auto xp = xs, xm = xs;
-            xp[i] += h; xm[i] -= h;
+            xp[i] += h;
+            xm[i] -= h;
             be.evaluate(xp.data(), 1, vp.data(), nullptr);
             be.evaluate(xm.data(), 1, vm.data(), nullptr);
             for (int k = 0; k < nOut; ++k)
             {
-                const double fd = (vp[k] - vm[k])/(2*h);
-                EXPECT_NEAR(st[(q*S + 1 + i)*nOut + k], fd, 1e-7) << "point " << q << " dir " << i;
-                lap[k] += (vp[k] - 2*v0[k] + vm[k])/(h*h);
+                const double fd = (vp[k] - vm[k]) / (2 * h);
+                EXPECT_NEAR(st[(q * S + 1 + i) * nOut + k], fd, 1e-7)
+                    << "point " << q << " dir " << i;
+                lap[k] += (vp[k] - 2 * v0[k] + vm[k]) / (h * h);
             }
         }
         for (int k = 0; k < nOut; ++k)
         {
-            EXPECT_NEAR(st[(q*S + 0)*nOut + k], v0[k], 1e-14);
-            EXPECT_NEAR(st[(q*S + D + 1)*nOut + k], lap[k], 2e-5) << "point " << q;
+            EXPECT_NEAR(st[(q * S + 0) * nOut + k], v0[k], 1e-14);
+            EXPECT_NEAR(st[(q * S + D + 1) * nOut + k], lap[k], 2e-5) << "point " << q;
         }
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Dims, StreamsFD,
-    ::testing::Combine(::testing::Values(2, 3), ::testing::Values(0, 1)));
+INSTANTIATE_TEST_SUITE_P(
+    Dims, StreamsFD, ::testing::Combine(::testing::Values(2, 3), ::testing::Values(0, 1)));
 
 
-class WeightGradFD : public ::testing::TestWithParam<std::tuple<int, int, int>> {};
+class WeightGradFD : public ::testing::TestWithParam<std::tuple<int, int, int>>
+{
+};
 
 // dL/dweights against central differences of the loss, every parameter
 TEST_P(WeightGradFD, AllParameters)
@@ -134,15 +140,15 @@ TEST_P(WeightGradFD, AllParameters)
     const int D = std::get<0>(GetParam());
     const int pdeKind = std::get<1>(GetParam());
     const idx nInt = std::get<2>(GetParam());
-    const PdeSpec pde =
-        pdeKind == 0 ? PdeSpec::heat(D, 0.7, 1.3)
-      : pdeKind == 1 ? PdeSpec::poisson(D)
-      : PdeSpec::navierStokes(D, 0.05);
-    const Problem pb = makeProblem(D, pde, {6, 5}, pdeKind == 1 ? Activation::sin : Activation::tanh);
+    const PdeSpec pde = pdeKind == 0 ? PdeSpec::heat(D, 0.7, 1.3)
+        : pdeKind == 1               ? PdeSpec::poisson(D)
+                                     : PdeSpec::navierStokes(D, 0.05);
+    const Problem pb =
+        makeProblem(D, pde, {6, 5}, pdeKind == 1 ? Activation::sin : Activation::tanh);
     CpuBackend<double> be(pb, BackendOptions());
     InteriorSet<double> in;
     BoundarySet<double> bs;
-    fillSets(pb, nInt, std::max<idx>(1, nInt/3), 5, in, bs);
+    fillSets(pb, nInt, std::max<idx>(1, nInt / 3), 5, in, bs);
     be.setInterior(in);
     be.setBoundary(bs);
 
@@ -157,18 +163,20 @@ TEST_P(WeightGradFD, AllParameters)
     for (std::size_t i = 0; i < p.size(); ++i)
     {
         auto pp = p, pm = p;
-        pp[i] += h; pm[i] -= h;
+        pp[i] += h;
+        pm[i] -= h;
         const double fd = (be.lossAndGradient(pp.data(), nullptr).total
-                         - be.lossAndGradient(pm.data(), nullptr).total)/(2*h);
+                              - be.lossAndGradient(pm.data(), nullptr).total)
+            / (2 * h);
         maxErr = std::max(maxErr, std::abs(fd - grad[i]));
         maxG = std::max(maxG, std::abs(grad[i]));
     }
-    EXPECT_LT(maxErr, 1e-6*std::max(1.0, maxG)) << "max |grad| " << maxG;
+    EXPECT_LT(maxErr, 1e-6 * std::max(1.0, maxG)) << "max |grad| " << maxG;
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, WeightGradFD,
-    ::testing::Combine(::testing::Values(2, 3), ::testing::Values(0, 1, 2),
-                       ::testing::Values(1, 7, 263)));
+    ::testing::Combine(
+        ::testing::Values(2, 3), ::testing::Values(0, 1, 2), ::testing::Values(1, 7, 263)));
 
 
 // Loss terms are the sums their definition says
@@ -193,8 +201,8 @@ TEST(CpuBackend, LossTermsDefinition)
     be.setInterior(in);
     be.setBoundary(bs);
     const LossTerms lt = be.lossAndGradient(p.data(), nullptr);
-    EXPECT_DOUBLE_EQ(lt.pde[0], 6*0.25);
-    EXPECT_DOUBLE_EQ(lt.bc[0], 0.5*9);
+    EXPECT_DOUBLE_EQ(lt.pde[0], 6 * 0.25);
+    EXPECT_DOUBLE_EQ(lt.bc[0], 0.5 * 9);
     EXPECT_DOUBLE_EQ(lt.total, 1.5 + 4.5);
 }
 
@@ -208,15 +216,20 @@ TEST(CpuBackend, ThreadCountInvariance)
     fillSets(pb, 1031, 301, 3, in, bs);
     const auto p = randomParams(pb.net, 4);
     std::vector<double> g1(p.size()), g2(p.size());
-    BackendOptions o1; o1.threads = 1;
-    BackendOptions o2; o2.threads = 2;
+    BackendOptions o1;
+    o1.threads = 1;
+    BackendOptions o2;
+    o2.threads = 2;
     CpuBackend<double> b1(pb, o1), b2(pb, o2);
-    b1.setInterior(in); b1.setBoundary(bs);
-    b2.setInterior(in); b2.setBoundary(bs);
+    b1.setInterior(in);
+    b1.setBoundary(bs);
+    b2.setInterior(in);
+    b2.setBoundary(bs);
     const double l1 = b1.lossAndGradient(p.data(), g1.data()).total;
     const double l2 = b2.lossAndGradient(p.data(), g2.data()).total;
-    EXPECT_NEAR(l1, l2, 1e-12*l1);
-    for (std::size_t i = 0; i < p.size(); ++i) EXPECT_NEAR(g1[i], g2[i], 1e-11*(1 + std::abs(g1[i])));
+    EXPECT_NEAR(l1, l2, 1e-12 * l1);
+    for (std::size_t i = 0; i < p.size(); ++i)
+        EXPECT_NEAR(g1[i], g2[i], 1e-11 * (1 + std::abs(g1[i])));
 }
 
 
@@ -243,16 +256,18 @@ TEST(CpuBackend, FloatMatchesDouble)
     std::vector<float> pf(p.begin(), p.end());
     CpuBackend<double> bd(pb, BackendOptions());
     CpuBackend<float> bf(pb, BackendOptions());
-    bd.setInterior(in); bd.setBoundary(bs);
-    bf.setInterior(inf); bf.setBoundary(bsf);
+    bd.setInterior(in);
+    bd.setBoundary(bs);
+    bf.setInterior(inf);
+    bf.setBoundary(bsf);
     std::vector<double> gd(p.size());
     std::vector<float> gf(p.size());
     const double ld = bd.lossAndGradient(p.data(), gd.data()).total;
     const double lf = bf.lossAndGradient(pf.data(), gf.data()).total;
-    EXPECT_NEAR(lf, ld, 1e-4*ld);
+    EXPECT_NEAR(lf, ld, 1e-4 * ld);
     double gmax = 0;
     for (double v : gd) gmax = std::max(gmax, std::abs(v));
-    for (std::size_t i = 0; i < p.size(); ++i) EXPECT_NEAR(gf[i], gd[i], 1e-3*gmax);
+    for (std::size_t i = 0; i < p.size(); ++i) EXPECT_NEAR(gf[i], gd[i], 1e-3 * gmax);
 }
 
 
@@ -274,7 +289,7 @@ TEST(CpuBackend, AdamDecreasesLoss)
     be.adamSteps(1, cfg);
     const double l0 = be.lastLoss().total;
     be.adamSteps(300, cfg);
-    EXPECT_LT(be.lastLoss().total, 0.5*l0);
+    EXPECT_LT(be.lastLoss().total, 0.5 * l0);
     EXPECT_EQ(be.getAdamState().step, 301);
 }
 
@@ -287,12 +302,14 @@ TEST(Adam, ElementUpdate)
     const int t = 3;
     const double bc1 = 1 - std::pow(b1, t), bc2 = 1 - std::pow(b2, t);
     adamUpdate(p, m, v, g, lr, b1, b2, eps, bc1, bc2);
-    const double m1 = 0.9*0.1 + 0.1*0.5, v1 = 0.999*0.01 + 0.001*0.25;
+    const double m1 = 0.9 * 0.1 + 0.1 * 0.5, v1 = 0.999 * 0.01 + 0.001 * 0.25;
     EXPECT_DOUBLE_EQ(m, m1);
     EXPECT_DOUBLE_EQ(v, v1);
-    EXPECT_DOUBLE_EQ(p, 1.0 - lr*(m1/bc1)/(std::sqrt(v1/bc2) + eps));
+    EXPECT_DOUBLE_EQ(p, 1.0 - lr * (m1 / bc1) / (std::sqrt(v1 / bc2) + eps));
     AdamConfig c;
-    c.lr = 1e-3; c.decayRate = 0.5; c.decaySteps = 100;
+    c.lr = 1e-3;
+    c.decayRate = 0.5;
+    c.decaySteps = 100;
     EXPECT_DOUBLE_EQ(c.learningRate(100), 5e-4);
     EXPECT_DOUBLE_EQ(c.learningRate(200), 2.5e-4);
 }

@@ -42,7 +42,7 @@ struct Setup
         {
             in.x.push_back(Real(U(g)));
             in.x.push_back(Real(U(g)));
-            in.w.push_back(Real(1.0/nInt));
+            in.w.push_back(Real(1.0 / nInt));
         }
         for (int b = 0; b < nBnd; ++b)
         {
@@ -54,8 +54,8 @@ struct Setup
             bs.normal.push_back(Real(side == 2 ? 1 : side == 0 ? -1 : 0));
             bs.alpha.push_back(Real(side == 1 ? 0 : 1));
             bs.beta.push_back(Real(side == 1 ? 1 : 0));
-            bs.g.push_back(Real(side == 2 ? std::sin(3*t) : 0.5));
-            bs.w.push_back(Real(4.0/nBnd));
+            bs.g.push_back(Real(side == 2 ? std::sin(3 * t) : 0.5));
+            bs.w.push_back(Real(4.0 / nBnd));
             bs.component.push_back(0);
             bs.group.push_back(side == 1 ? 1 : 0);
         }
@@ -67,8 +67,8 @@ struct Setup
         i = InteriorSet<Real>();
         for (idx p = r; p < in.size(2); p += nRanks)
         {
-            i.x.push_back(in.x[2*p]);
-            i.x.push_back(in.x[2*p + 1]);
+            i.x.push_back(in.x[2 * p]);
+            i.x.push_back(in.x[2 * p + 1]);
             i.w.push_back(in.w[p]);
         }
         b = BoundarySet<Real>();
@@ -76,8 +76,8 @@ struct Setup
         {
             for (int d = 0; d < 2; ++d)
             {
-                b.x.push_back(bs.x[2*k + d]);
-                b.normal.push_back(bs.normal[2*k + d]);
+                b.x.push_back(bs.x[2 * k + d]);
+                b.normal.push_back(bs.normal[2 * k + d]);
             }
             b.alpha.push_back(bs.alpha[k]);
             b.beta.push_back(bs.beta[k]);
@@ -128,7 +128,7 @@ TrainerConfig config()
 
 double relDiff(double a, double b)
 {
-    return std::abs(a - b)/std::max(std::abs(b), 1e-300);
+    return std::abs(a - b) / std::max(std::abs(b), 1e-300);
 }
 
 } // namespace
@@ -140,7 +140,7 @@ void checkSplitGradient(const double tol)
     // 1 point, a prime and a multi-block count
     for (const int nInt : {1, 37, 701})
     {
-        Setup<Real> s(nInt, 2*nInt + 3);
+        Setup<Real> s(nInt, 2 * nInt + 3);
         auto whole = s.backend(s.in, s.bs);
         const idx nP = s.pb.net.nParams();
         std::vector<Real> p(nP), g(nP);
@@ -165,21 +165,22 @@ void checkSplitGradient(const double tol)
         EXPECT_LT(relDiff(lSum, L.total), tol) << nInt << " points";
         for (idx k = 0; k < nP; ++k)
         {
-            ASSERT_LE(std::abs(gSum[k] - g[k]), tol*gMax) << "parameter " << k;
+            ASSERT_LE(std::abs(gSum[k] - g[k]), tol * gMax) << "parameter " << k;
         }
 
         // Through the communicator: every rank returns the global values
         std::vector<std::vector<Real>> gRank(2, std::vector<Real>(nP));
         std::vector<LossTerms> lRank(2);
-        onThreadRanks(2, [&](int r, Communicator& comm)
-        {
-            InteriorSet<Real> i;
-            BoundarySet<Real> b;
-            s.share(r, 2, i, b);
-            auto be = s.backend(i, b);
-            EXPECT_TRUE(be->setCommunicator(comm));
-            lRank[r] = be->lossAndGradient(p.data(), gRank[r].data());
-        });
+        onThreadRanks(2,
+            [&](int r, Communicator& comm)
+            {
+                InteriorSet<Real> i;
+                BoundarySet<Real> b;
+                s.share(r, 2, i, b);
+                auto be = s.backend(i, b);
+                EXPECT_TRUE(be->setCommunicator(comm));
+                lRank[r] = be->lossAndGradient(p.data(), gRank[r].data());
+            });
         EXPECT_EQ(lRank[0].total, lRank[1].total);
         EXPECT_EQ(gRank[0], gRank[1]) << "ranks hold different gradients";
         EXPECT_LT(relDiff(lRank[0].total, L.total), tol);
@@ -193,7 +194,8 @@ void checkSplitGradient(const double tol)
         }
         for (idx k = 0; k < nP; ++k)
         {
-            ASSERT_LE(std::abs(double(gRank[0][k]) - double(g[k])), tol*gMax) << "parameter " << k;
+            ASSERT_LE(std::abs(double(gRank[0][k]) - double(g[k])), tol * gMax)
+                << "parameter " << k;
         }
     }
 }
@@ -229,23 +231,24 @@ void checkLockstep(const int nRanks, std::vector<double>& history0)
 
     std::vector<std::vector<double>> hist(nRanks), params(nRanks);
     std::vector<int> hostReduce(nRanks);
-    onThreadRanks(nRanks, [&](int r, Communicator& comm)
-    {
-        InteriorSet<double> i;
-        BoundarySet<double> b;
-        s.share(r, nRanks, i, b);
-        auto be = s.template backend<B<double>>(i, b);
-        Trainer<double> t(*be, config());
-        t.setCommunicator(comm);
-        hostReduce[r] = t.reducesOnHost();
-        for (int it = 0; it < nIter; ++it)
+    onThreadRanks(nRanks,
+        [&](int r, Communicator& comm)
         {
-            t.iterate();
-            hist[r].push_back(t.loss().total);
-        }
-        params[r].resize(be->nParams());
-        be->getParameters(params[r].data());
-    });
+            InteriorSet<double> i;
+            BoundarySet<double> b;
+            s.share(r, nRanks, i, b);
+            auto be = s.template backend<B<double>>(i, b);
+            Trainer<double> t(*be, config());
+            t.setCommunicator(comm);
+            hostReduce[r] = t.reducesOnHost();
+            for (int it = 0; it < nIter; ++it)
+            {
+                t.iterate();
+                hist[r].push_back(t.loss().total);
+            }
+            params[r].resize(be->nParams());
+            be->getParameters(params[r].data());
+        });
 
     for (int r = 1; r < nRanks; ++r)
     {
@@ -255,10 +258,10 @@ void checkLockstep(const int nRanks, std::vector<double>& history0)
     double worst = 0;
     for (int it = 0; it < nIter; ++it) worst = std::max(worst, relDiff(hist[0][it], serial[it]));
     EXPECT_LT(worst, 1e-9) << "loss history differs from the serial run";
-    EXPECT_LT(hist[0].back(), 0.5*hist[0][0]) << "did not train";
+    EXPECT_LT(hist[0].back(), 0.5 * hist[0][0]) << "did not train";
     std::cout << "    " << nRanks << " ranks" << (hostReduce[0] ? " (host reduction)" : "")
-              << ": largest relative loss difference to serial over " << nIter
-              << " iterations " << worst << std::endl;
+              << ": largest relative loss difference to serial over " << nIter << " iterations "
+              << worst << std::endl;
     history0 = hist[0];
 }
 
@@ -280,11 +283,12 @@ TEST(DataParallel, HostReductionEqualsBackendReduction)
 TEST(DataParallel, BroadcastFromRankZero)
 {
     std::vector<std::vector<double>> got(3);
-    onThreadRanks(3, [&](int r, Communicator& comm)
-    {
-        std::vector<double> v(5, double(r + 1));
-        comm.broadcast(v.data(), v.size()*sizeof(double));
-        got[r] = v;
-    });
+    onThreadRanks(3,
+        [&](int r, Communicator& comm)
+        {
+            std::vector<double> v(5, double(r + 1));
+            comm.broadcast(v.data(), v.size() * sizeof(double));
+            got[r] = v;
+        });
     for (const auto& v : got) EXPECT_EQ(v, std::vector<double>(5, 1.0));
 }

@@ -35,7 +35,7 @@ struct PoissonSetup
         {
             in.x.push_back(U(g));
             in.x.push_back(U(g));
-            in.w.push_back(1.0/nInt);
+            in.w.push_back(1.0 / nInt);
         }
         for (int b = 0; b < nBnd; ++b)
         {
@@ -50,7 +50,7 @@ struct PoissonSetup
             bs.alpha.push_back(1);
             bs.beta.push_back(0);
             bs.g.push_back(0);
-            bs.w.push_back(1.0/nBnd);
+            bs.w.push_back(1.0 / nBnd);
             bs.component.push_back(0);
             bs.group.push_back(0);
         }
@@ -100,12 +100,14 @@ TEST(Trainer, LbfgsImprovesOnAdam)
     EXPECT_GT(hybrid.lossEvaluations(), 400);
     const double la = adamOnly.loss().total, lh = hybrid.loss().total;
     EXPECT_TRUE(std::isfinite(lh));
-    EXPECT_LT(lh, 0.5*la) << "adam " << la << " adam+lbfgs " << lh;
+    EXPECT_LT(lh, 0.5 * la) << "adam " << la << " adam+lbfgs " << lh;
 }
 
 
 // Restart from the written state == uninterrupted run, in each phase
-class TrainerRestart : public ::testing::TestWithParam<int> {};
+class TrainerRestart : public ::testing::TestWithParam<int>
+{
+};
 
 TEST_P(TrainerRestart, ReproducesUninterruptedRun)
 {

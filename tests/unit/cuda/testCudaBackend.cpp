@@ -25,16 +25,24 @@ using namespace pinn;
 namespace
 {
 
-#define PINN_SKIP_WITHOUT_GPU()                                                \
-    do                                                                         \
-    {                                                                          \
-        std::string why_;                                                      \
-        if (!cudaDeviceUsable(why_)) GTEST_SKIP() << "no usable GPU: " << why_; \
+#define PINN_SKIP_WITHOUT_GPU()                                                                    \
+    do {                                                                                           \
+        std::string why_;                                                                          \
+        if (!cudaDeviceUsable(why_)) GTEST_SKIP() << "no usable GPU: " << why_;                    \
     } while (0)
 
-template<class Real> double gradTol();
-template<> double gradTol<float>() { return 1e-4; }
-template<> double gradTol<double>() { return 1e-10; }
+template<class Real>
+double gradTol();
+template<>
+double gradTol<float>()
+{
+    return 1e-4;
+}
+template<>
+double gradTol<double>()
+{
+    return 1e-10;
+}
 
 Problem makeProblem(PdeSpec pde, std::vector<int> hidden, Activation act, int nGroups = 3)
 {
@@ -73,21 +81,18 @@ std::vector<Real> randomParams(const NetworkSpec& net, unsigned seed)
 //  two entries each (shared coordinates), random normals, coefficients,
 //  components and groups
 template<class Real>
-void fillSets
-(
-    const Problem& pb, idx nInt, unsigned seed,
-    InteriorSet<Real>& in, BoundarySet<Real>& bs
-)
+void fillSets(
+    const Problem& pb, idx nInt, unsigned seed, InteriorSet<Real>& in, BoundarySet<Real>& bs)
 {
     const int D = pb.net.inputDim;
     std::mt19937_64 g(seed);
     std::uniform_real_distribution<double> U(0.0, 1.0);
-    in.x.resize(nInt*D);
+    in.x.resize(nInt * D);
     in.w.resize(nInt);
     for (auto& v : in.x) v = Real(U(g));
-    for (auto& v : in.w) v = Real((0.5 + U(g))/double(nInt));
+    for (auto& v : in.w) v = Real((0.5 + U(g)) / double(nInt));
     bs = BoundarySet<Real>();
-    const idx nBp = nInt/10 + 1;
+    const idx nBp = nInt / 10 + 1;
     for (idx b = 0; b < nBp; ++b)
     {
         double x[3], n[3], len = 0;
@@ -95,7 +100,7 @@ void fillSets
         {
             x[i] = U(g);
             n[i] = U(g) - 0.5;
-            len += n[i]*n[i];
+            len += n[i] * n[i];
         }
         const int entries = 1 + int(U(g) < 0.5);
         for (int e = 0; e < entries; ++e)
@@ -103,14 +108,14 @@ void fillSets
             for (int i = 0; i < D; ++i)
             {
                 bs.x.push_back(Real(x[i]));
-                bs.normal.push_back(Real(n[i]/std::sqrt(len)));
+                bs.normal.push_back(Real(n[i] / std::sqrt(len)));
             }
             bs.alpha.push_back(Real(U(g)));
             bs.beta.push_back(Real(U(g)));
             bs.g.push_back(Real(U(g) - 0.5));
-            bs.w.push_back(Real((0.5 + U(g))/double(nBp)));
-            bs.component.push_back(int(U(g)*pb.net.nOutputs) % pb.net.nOutputs);
-            bs.group.push_back(int(U(g)*pb.nBoundaryGroups) % pb.nBoundaryGroups);
+            bs.w.push_back(Real((0.5 + U(g)) / double(nBp)));
+            bs.component.push_back(int(U(g) * pb.net.nOutputs) % pb.net.nOutputs);
+            bs.group.push_back(int(U(g) * pb.nBoundaryGroups) % pb.nBoundaryGroups);
         }
     }
 }
@@ -123,16 +128,16 @@ double relDiff(const std::vector<Real>& a, const std::vector<Real>& b)
     {
         const double d = double(a[i]) - double(b[i]);
         if (!std::isfinite(double(a[i]))) return INFINITY;
-        num += d*d;
-        den += double(b[i])*double(b[i]);
+        num += d * d;
+        den += double(b[i]) * double(b[i]);
     }
-    return std::sqrt(num)/std::max(std::sqrt(den), 1e-300);
+    return std::sqrt(num) / std::max(std::sqrt(den), 1e-300);
 }
 
 double relDiff(double a, double b)
 {
     if (!std::isfinite(a)) return INFINITY;
-    return std::abs(a - b)/std::max(std::abs(b), 1e-300);
+    return std::abs(a - b) / std::max(std::abs(b), 1e-300);
 }
 
 std::string testName()
@@ -152,21 +157,18 @@ void writeVec(std::ostream& os, const char* name, const std::vector<Real>& v)
 
 //- The inputs (and both answers) of a failed comparison, to reproduce it
 template<class Real>
-std::string dumpCase
-(
-    const Problem& pb, const BackendOptions& opts, const InteriorSet<Real>& in,
-    const BoundarySet<Real>& bs, const std::vector<Real>& params,
-    const std::vector<Real>& cpu, const std::vector<Real>& gpu
-)
+std::string dumpCase(const Problem& pb, const BackendOptions& opts, const InteriorSet<Real>& in,
+    const BoundarySet<Real>& bs, const std::vector<Real>& params, const std::vector<Real>& cpu,
+    const std::vector<Real>& gpu)
 {
     const std::string file = "cudaMismatch_" + testName() + ".txt";
     std::ofstream os(file);
     os << std::setprecision(17);
-    os << "net " << pb.net.describe() << " inputDim " << pb.net.inputDim
-       << " activation " << int(pb.net.activation) << "\n";
-    os << "pde kind " << int(pb.pde.kind) << " dim " << pb.pde.dim << " c "
-       << pb.pde.c[0] << ' ' << pb.pde.c[1] << " nBoundaryGroups " << pb.nBoundaryGroups
-       << " chunkSize " << opts.chunkSize << " real " << sizeof(Real) << "\n";
+    os << "net " << pb.net.describe() << " inputDim " << pb.net.inputDim << " activation "
+       << int(pb.net.activation) << "\n";
+    os << "pde kind " << int(pb.pde.kind) << " dim " << pb.pde.dim << " c " << pb.pde.c[0] << ' '
+       << pb.pde.c[1] << " nBoundaryGroups " << pb.nBoundaryGroups << " chunkSize "
+       << opts.chunkSize << " real " << sizeof(Real) << "\n";
     writeVec(os, "interior.x", in.x);
     writeVec(os, "interior.w", in.w);
     writeVec(os, "boundary.x", bs.x);
@@ -193,7 +195,9 @@ std::vector<Real> lossVector(const LossTerms& t)
 }
 
 template<class Real>
-class CudaBackendTest : public ::testing::Test {};
+class CudaBackendTest : public ::testing::Test
+{
+};
 
 using RealTypes = ::testing::Types<float, double>;
 TYPED_TEST_SUITE(CudaBackendTest, RealTypes);
@@ -227,7 +231,7 @@ TYPED_TEST(CudaBackendTest, LossAndGradientMatchCpu)
                 opts.chunkSize = 1 << 20;
                 InteriorSet<Real> in;
                 BoundarySet<Real> bs;
-                fillSets(pb, n, unsigned(n + 31*D), in, bs);
+                fillSets(pb, n, unsigned(n + 31 * D), in, bs);
                 const auto params = randomParams<Real>(pb.net, unsigned(n + D));
 
                 auto cpu = newBackend<Real>("cpu", pb, opts);
@@ -245,17 +249,18 @@ TYPED_TEST(CudaBackendTest, LossAndGradientMatchCpu)
 
                 const double eg = relDiff(gg, gc);
                 double el = relDiff(lg.total, lc.total);
-                for (std::size_t e = 0; e < lc.pde.size(); ++e) el = std::max(el, relDiff(lg.pde[e], lc.pde[e]));
+                for (std::size_t e = 0; e < lc.pde.size(); ++e)
+                    el = std::max(el, relDiff(lg.pde[e], lc.pde[e]));
                 for (std::size_t k = 0; k < lc.bc.size(); ++k)
                 {
-                    el = std::max(el, std::abs(lg.bc[k] - lc.bc[k])/std::max(lc.total, 1e-300));
+                    el = std::max(el, std::abs(lg.bc[k] - lc.bc[k]) / std::max(lc.total, 1e-300));
                 }
                 if (!(eg <= tol && el <= tol))
                 {
                     const std::string f = dumpCase(pb, opts, in, bs, params, gc, gg);
-                    ADD_FAILURE() << kind << " D=" << D << " n=" << n
-                                  << ": gradient rel. diff " << eg << ", loss rel. diff " << el
-                                  << " (tolerance " << tol << "); inputs in " << f;
+                    ADD_FAILURE() << kind << " D=" << D << " n=" << n << ": gradient rel. diff "
+                                  << eg << ", loss rel. diff " << el << " (tolerance " << tol
+                                  << "); inputs in " << f;
                 }
                 ++cases;
             }
@@ -276,7 +281,7 @@ TYPED_TEST(CudaBackendTest, EvaluateMatchesCpu)
         {
             const Problem pb = makeProblem(makePde(kind, D), {24, 19}, Activation::tanh);
             BackendOptions opts;
-            opts.chunkSize = 1000;      // evaluate runs in chunks too
+            opts.chunkSize = 1000; // evaluate runs in chunks too
             const auto params = randomParams<Real>(pb.net, 5u + D);
             auto cpu = newBackend<Real>("cpu", pb, opts);
             auto gpu = newCudaBackend<Real>(pb, opts);
@@ -287,8 +292,8 @@ TYPED_TEST(CudaBackendTest, EvaluateMatchesCpu)
                 InteriorSet<Real> in;
                 BoundarySet<Real> bs;
                 fillSets(pb, n, 3u, in, bs);
-                std::vector<Real> vc(n*pb.pde.nOut), vg(n*pb.pde.nOut, Real(-77));
-                std::vector<Real> rc(n*pb.pde.nEq), rg(n*pb.pde.nEq, Real(-77));
+                std::vector<Real> vc(n * pb.pde.nOut), vg(n * pb.pde.nOut, Real(-77));
+                std::vector<Real> rc(n * pb.pde.nEq), rg(n * pb.pde.nEq, Real(-77));
                 cpu->evaluate(in.x.data(), n, vc.data(), rc.data());
                 gpu->evaluate(in.x.data(), n, vg.data(), rg.data());
                 const double ev = relDiff(vg, vc);
@@ -301,7 +306,7 @@ TYPED_TEST(CudaBackendTest, EvaluateMatchesCpu)
                                   << "); inputs in " << f;
                 }
                 // values without residuals
-                std::vector<Real> vg2(n*pb.pde.nOut, Real(-77));
+                std::vector<Real> vg2(n * pb.pde.nOut, Real(-77));
                 gpu->evaluate(in.x.data(), n, vg2.data(), nullptr);
                 EXPECT_EQ(vg2, vg);
             }
@@ -375,7 +380,8 @@ TYPED_TEST(CudaBackendTest, FusedEqualsUnfused)
             {
                 opts.cuda.fusedLayers = !unfused;
                 auto gpu = newCudaBackend<Real>(pb, opts);
-                EXPECT_NE(gpu->name().find(unfused ? "cuBLAS layers" : "fused layers"), std::string::npos)
+                EXPECT_NE(
+                    gpu->name().find(unfused ? "cuBLAS layers" : "fused layers"), std::string::npos)
                     << gpu->name();
                 gpu->setInterior(in);
                 gpu->setBoundary(bs);
@@ -432,11 +438,9 @@ TEST(CudaBackendHead, FusedHeadEqualsSeparateKernels)
                         // 3D Navier-Stokes (4 outputs, 5 streams): the head's
                         // shared memory leaves one block per SM; it stays off
                         const bool headFits = !(std::string(kind) == "navierStokes" && D == 3);
-                        EXPECT_EQ
-                        (
-                            gpu->name().find("fused head") != std::string::npos,
-                            separate == 0 && headFits
-                        ) << gpu->name();
+                        EXPECT_EQ(gpu->name().find("fused head") != std::string::npos,
+                            separate == 0 && headFits)
+                            << gpu->name();
                         gpu->setInterior(in);
                         gpu->setBoundary(bs);
                         g[separate].assign(pb.net.nParams(), Real(-77));
@@ -446,14 +450,15 @@ TEST(CudaBackendHead, FusedHeadEqualsSeparateKernels)
                     double el = relDiff(l[0].total, l[1].total);
                     for (std::size_t k = 0; k < l[1].bc.size(); ++k)
                     {
-                        el = std::max(el, std::abs(l[0].bc[k] - l[1].bc[k])/std::max(l[1].total, 1e-300));
+                        el = std::max(
+                            el, std::abs(l[0].bc[k] - l[1].bc[k]) / std::max(l[1].total, 1e-300));
                     }
                     if (!(eg <= tol && el <= tol))
                     {
                         const std::string f = dumpCase(pb, opts, in, bs, params, g[1], g[0]);
                         ADD_FAILURE() << kind << " D=" << D << " widths " << hidden[0] << " n=" << n
-                                      << ": gradient " << eg << ", loss " << el
-                                      << " (tolerance " << tol << "); inputs in " << f;
+                                      << ": gradient " << eg << ", loss " << el << " (tolerance "
+                                      << tol << "); inputs in " << f;
                     }
                     ++cases;
                 }
@@ -498,8 +503,8 @@ TEST(CudaBackendFd, GradientMatchesFiniteDifferences)
                 params[i] = p0 - h;
                 const double lm = gpu->lossAndGradient(params.data(), nullptr).total;
                 params[i] = p0;
-                const double fd = (lp - lm)/(2*h);
-                EXPECT_NEAR(g[i], fd, 1e-7*std::max(gmax, 1.0))
+                const double fd = (lp - lm) / (2 * h);
+                EXPECT_NEAR(g[i], fd, 1e-7 * std::max(gmax, 1.0))
                     << kind << " D=" << D << " parameter " << i;
             }
         }
@@ -551,7 +556,11 @@ TYPED_TEST(CudaBackendTest, AdamHistoryMatchesCpu)
                 hc.push_back(Real(c));
                 hg.push_back(Real(g));
                 const double e = relDiff(g, c);
-                if (!(e <= worst)) { worst = e; worstIt = it; }
+                if (!(e <= worst))
+                {
+                    worst = e;
+                    worstIt = it;
+                }
             }
             EXPECT_LT(hc.back(), hc.front()) << "the loss should fall";
             if (!(worst <= tol))
@@ -564,16 +573,16 @@ TYPED_TEST(CudaBackendTest, AdamHistoryMatchesCpu)
             // Several steps per call (one graph replayed) == the CPU's
             cpu->adamSteps(5, cfg);
             gpu->adamSteps(5, cfg);
-            EXPECT_LE(relDiff(gpu->lastLoss().total, cpu->lastLoss().total), 10*tol);
+            EXPECT_LE(relDiff(gpu->lastLoss().total, cpu->lastLoss().total), 10 * tol);
             std::vector<Real> pc(pb.net.nParams()), pg(pb.net.nParams());
             cpu->getParameters(pc.data());
             gpu->getParameters(pg.data());
-            EXPECT_LE(relDiff(pg, pc), 10*tol);
+            EXPECT_LE(relDiff(pg, pc), 10 * tol);
             const AdamState<Real> sc = cpu->getAdamState();
             const AdamState<Real> sg = gpu->getAdamState();
             EXPECT_EQ(sg.step, 205);
             EXPECT_EQ(sg.step, sc.step);
-            EXPECT_LE(relDiff(sg.m, sc.m), 100*tol);
+            EXPECT_LE(relDiff(sg.m, sc.m), 100 * tol);
         }
     }
 }
@@ -640,7 +649,7 @@ TEST(CudaBackendMemory, PoolStatisticsAndClearError)
     EXPECT_GE(s.peak, s.inUse);
     EXPECT_GT(s.allocations, 10u);
     // the points went up once (x, w, boundary), the parameters once
-    EXPECT_GE(s.hostToDevice, in.x.size()*sizeof(float));
+    EXPECT_GE(s.hostToDevice, in.x.size() * sizeof(float));
     EXPECT_GT(s.deviceToHost, 0u);
 
     // a chunk that cannot fit: a runtime_error that names chunkSize
@@ -668,22 +677,22 @@ TEST(CudaSampling, UniformBoxWithCurand)
     const idx n = 100003;
     const std::vector<double> lo{-1.0, 0.5, 2.0}, hi{2.0, 0.75, 2.5};
     const auto x = cuda::uniformBox<float>(n, lo, hi, 1234u);
-    ASSERT_EQ(x.size(), std::size_t(n*3));
+    ASSERT_EQ(x.size(), std::size_t(n * 3));
     double mean[3] = {0, 0, 0};
     for (idx p = 0; p < n; ++p)
     {
         for (int i = 0; i < 3; ++i)
         {
-            const double v = x[p*3 + i];
+            const double v = x[p * 3 + i];
             ASSERT_GE(v, lo[i]);
             ASSERT_LE(v, hi[i]);
-            mean[i] += v/double(n);
+            mean[i] += v / double(n);
         }
     }
     for (int i = 0; i < 3; ++i)
     {
         // standard error of the mean of a uniform: (hi - lo)/sqrt(12 n)
-        EXPECT_NEAR(mean[i], 0.5*(lo[i] + hi[i]), 5*(hi[i] - lo[i])/std::sqrt(12.0*n));
+        EXPECT_NEAR(mean[i], 0.5 * (lo[i] + hi[i]), 5 * (hi[i] - lo[i]) / std::sqrt(12.0 * n));
     }
     // same seed, same points; another seed, other points
     EXPECT_EQ(cuda::uniformBox<float>(n, lo, hi, 1234u), x);

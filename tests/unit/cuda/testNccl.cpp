@@ -45,12 +45,12 @@ void points(idx first, idx n, idx nAll, InteriorSet<double>& in, BoundarySet<dou
 {
     std::mt19937_64 g(7);
     std::uniform_real_distribution<double> U(0, 1);
-    std::vector<double> x(3*nAll);
+    std::vector<double> x(3 * nAll);
     for (auto& v : x) v = U(g);
-    in.x.assign(x.begin() + 3*first, x.begin() + 3*(first + n));
-    in.w.assign(n, 1.0/nAll);
+    in.x.assign(x.begin() + 3 * first, x.begin() + 3 * (first + n));
+    in.w.assign(n, 1.0 / nAll);
     bs = BoundarySet<double>();
-    const idx nbAll = nAll/4, nb0 = first/4, nb = n/4;
+    const idx nbAll = nAll / 4, nb0 = first / 4, nb = n / 4;
     for (idx b = 0; b < nbAll; ++b)
     {
         const double a = U(g), c = U(g);
@@ -59,8 +59,8 @@ void points(idx first, idx n, idx nAll, InteriorSet<double>& in, BoundarySet<dou
         bs.normal.insert(bs.normal.end(), {-1.0, 0.0, 0.0});
         bs.alpha.push_back(b % 2 ? 1.0 : 0.0);
         bs.beta.push_back(b % 2 ? 0.0 : 1.0);
-        bs.g.push_back(a*c);
-        bs.w.push_back(1.0/nbAll);
+        bs.g.push_back(a * c);
+        bs.w.push_back(1.0 / nbAll);
         bs.component.push_back(0);
         bs.group.push_back(int(b % 2));
     }
@@ -73,7 +73,7 @@ TEST(CudaNccl, TwoGpusEqualOneGpu)
 {
     if (gpuCount() < 2) GTEST_SKIP() << "needs 2 GPUs";
     const Problem pb = heat3D();
-    const idx nAll = 4000;   // halves of 2000 interior, 500 boundary entries
+    const idx nAll = 4000; // halves of 2000 interior, 500 boundary entries
     std::vector<double> p(pb.net.nParams());
     glorotInit(pb.net, 3, p.data());
 
@@ -98,35 +98,36 @@ TEST(CudaNccl, TwoGpusEqualOneGpu)
     std::vector<std::vector<double>> grads(2), finals(2);
     std::vector<double> losses(2);
     std::vector<bool> viaNccl(2);
-    onThreadRanks(2, [&](int r, ThreadCommunicator& comm)
-    {
-        BackendOptions ro;
-        ro.deviceId = r;
-        cudaSetDevice(r);
-        auto be = newCudaBackend<double>(pb, ro);
-        InteriorSet<double> i2;
-        BoundarySet<double> b2;
-        points(r*nAll/2, nAll/2, nAll, i2, b2);
-        be->setInterior(i2);
-        be->setBoundary(b2);
-        viaNccl[r] = be->setCommunicator(comm);
-        grads[r].resize(p.size());
-        losses[r] = be->lossAndGradient(p.data(), grads[r].data()).total;
-        be->setParameters(p.data());
-        Trainer<double> t(*be, cfg);
-        t.setCommunicator(comm);
-        for (int i = 0; i < 20; ++i) t.iterate();
-        finals[r].resize(p.size());
-        be->getParameters(finals[r].data());
-    });
+    onThreadRanks(2,
+        [&](int r, ThreadCommunicator& comm)
+        {
+            BackendOptions ro;
+            ro.deviceId = r;
+            cudaSetDevice(r);
+            auto be = newCudaBackend<double>(pb, ro);
+            InteriorSet<double> i2;
+            BoundarySet<double> b2;
+            points(r * nAll / 2, nAll / 2, nAll, i2, b2);
+            be->setInterior(i2);
+            be->setBoundary(b2);
+            viaNccl[r] = be->setCommunicator(comm);
+            grads[r].resize(p.size());
+            losses[r] = be->lossAndGradient(p.data(), grads[r].data()).total;
+            be->setParameters(p.data());
+            Trainer<double> t(*be, cfg);
+            t.setCommunicator(comm);
+            for (int i = 0; i < 20; ++i) t.iterate();
+            finals[r].resize(p.size());
+            be->getParameters(finals[r].data());
+        });
     EXPECT_TRUE(viaNccl[0] && viaNccl[1]) << "the CUDA backend was built without NCCL";
-    EXPECT_NEAR(losses[0], lRef, 1e-12*lRef);
+    EXPECT_NEAR(losses[0], lRef, 1e-12 * lRef);
     EXPECT_EQ(losses[0], losses[1]);
     for (std::size_t i = 0; i < p.size(); ++i)
     {
-        EXPECT_NEAR(grads[0][i], gRef[i], 1e-10*(1 + std::abs(gRef[i])));
+        EXPECT_NEAR(grads[0][i], gRef[i], 1e-10 * (1 + std::abs(gRef[i])));
         EXPECT_EQ(grads[0][i], grads[1][i]);
         EXPECT_EQ(finals[0][i], finals[1][i]) << "replicas differ at parameter " << i;
-        EXPECT_NEAR(finals[0][i], pRef[i], 1e-9*(1 + std::abs(pRef[i])));
+        EXPECT_NEAR(finals[0][i], pRef[i], 1e-9 * (1 + std::abs(pRef[i])));
     }
 }
