@@ -42,6 +42,24 @@ const Foam::wordList& Foam::pinnBoundaryTerms::supportedTypes()
         "fixedGradient",
         "mixed",
         "symmetryPlane",
+        "symmetry",
+        "fixedFluxPressure"
+    });
+    return types;
+}
+
+
+const Foam::wordList& Foam::pinnBoundaryTerms::supportedVectorTypes()
+{
+    static const wordList types
+    ({
+        "fixedValue",
+        "noSlip",
+        "movingWallVelocity",
+        "zeroGradient",
+        "fixedGradient",
+        "slip",
+        "symmetryPlane",
         "symmetry"
     });
     return types;
@@ -235,6 +253,167 @@ List<scalarField> patchPointValues
 } // End anonymous namespace
 
 
+void Foam::pinnBoundaryTerms::unsupported
+(
+    const polyPatch& pp,
+    const word& type,
+    const dictionary& patchDict
+) const
+{
+    const wordList& types =
+        component_ >= 0 ? supportedVectorTypes() : supportedTypes();
+    FatalIOErrorInFunction(patchDict)
+        << "Unsupported patch type " << type << " for patch "
+        << pp.name() << " of field " << fieldName_ << " in "
+        << filePath_ << nl
+        << "    Supported patch types of a "
+        << (component_ >= 0 ? "vector" : "scalar") << " field: "
+        << joined(types).c_str()
+        << nl << "    (" << joined(skippedTypes()).c_str()
+        << " patches carry no boundary term)." << nl
+        << "    Change the type of patch " << pp.name()
+        << " to one of the supported types."
+        << exit(FatalIOError);
+}
+
+
+void Foam::pinnBoundaryTerms::addVectorTerm
+(
+    const polyPatch& pp,
+    const word& type,
+    const dictionary& patchDict,
+    patchTerm& t
+) const
+{
+    const label n = pp.size();
+    const direction c = direction(component_);
+    auto dirichlet = [&](const scalarField& g)
+    {
+        t.kind = kindType::dirichlet;
+        t.alpha = scalarField(n, 1.0);
+        t.beta = scalarField(n, Zero);
+        t.g = g;
+    };
+    auto neumann = [&](const scalarField& g)
+    {
+        t.kind = kindType::neumann;
+        t.alpha = scalarField(n, Zero);
+        t.beta = scalarField(n, 1.0);
+        t.g = g;
+    };
+
+    if (type == "fixedValue" || type == "movingWallVelocity")
+    {
+        // movingWallVelocity on a static mesh is its value
+        dirichlet(vectorField("value", patchDict, n).component(c));
+    }
+    else if (type == "noSlip")
+    {
+        dirichlet(scalarField(n, Zero));
+    }
+    else if (type == "zeroGradient")
+    {
+        neumann(scalarField(n, Zero));
+    }
+    else if (type == "fixedGradient")
+    {
+        neumann(vectorField("gradient", patchDict, n).component(c));
+    }
+    else if (type == "slip" || type == "symmetryPlane" || type == "symmetry")
+    {
+        // No flow through the patch (n.U = 0) and no tangential stress: on a
+        // patch normal to a coordinate axis that is a zero value of the
+        // normal component and a zero normal gradient of the others
+        const vectorField nf(pp.faceNormals());
+        bool normal = true, tangential = true;
+        for (const vector& v : nf)
+        {
+            normal = normal && mag(v[c]) > 1 - 1e-6;
+            tangential = tangential && mag(v[c]) < 1e-6;
+        }
+        reduce(normal, andOp<bool>());
+        reduce(tangential, andOp<bool>());
+        if (normal)
+        {
+            dirichlet(scalarField(n, Zero));
+        }
+        else if (tangential)
+        {
+            neumann(scalarField(n, Zero));
+        }
+        else
+        {
+            FatalIOErrorInFunction(patchDict)
+                << "Patch " << pp.name() << " of field " << fieldName_
+                << " has type " << type << " but is not normal to a"
+                << " coordinate axis" << nl
+                << "    pinnFoam's " << type << " condition of a vector field"
+                << " needs a plane patch normal to x, y or z (the normal"
+                << " component is fixed at zero, the others have zero normal"
+                << " gradient); give a patch that is not aligned another"
+                << " condition"
+                << exit(FatalIOError);
+        }
+    }
+    else
+    {
+        unsupported(pp, type, patchDict);
+    }
+}
+
+
+void Foam::pinnBoundaryTerms::fixedValueRange
+(
+    scalar& lo,
+    scalar& hi,
+    scalar& maxGradient,
+    bool& fluxFree
+) const
+{
+    lo = GREAT;
+    hi = -GREAT;
+    maxGradient = 0;
+    fluxFree = true;
+    for (const patchTerm& t : terms_)
+    {
+        forAll(t.g, facei)
+        {
+            if (t.beta[facei] == 0 && t.alpha[facei] > 0)
+            {
+                const scalar v = t.g[facei]/t.alpha[facei];
+                lo = min(lo, v);
+                hi = max(hi, v);
+            }
+            else if (t.alpha[facei] == 0 && t.beta[facei] > 0)
+            {
+                maxGradient = max(maxGradient, mag(t.g[facei]/t.beta[facei]));
+                fluxFree = fluxFree && t.g[facei] == 0;
+            }
+            else
+            {
+                // mixed: exchanges with its reference value (no bound claimed)
+                fluxFree = false;
+            }
+        }
+    }
+    reduce(lo, minOp<scalar>());
+    reduce(hi, maxOp<scalar>());
+    reduce(maxGradient, maxOp<scalar>());
+    reduce(fluxFree, andOp<bool>());
+}
+
+
+bool Foam::pinnBoundaryTerms::fixesValue() const
+{
+    bool fixes = false;
+    for (const patchTerm& t : terms_)
+    {
+        fixes = fixes || (t.alpha.size() && max(t.alpha) > 0);
+    }
+    return returnReduce(fixes, orOp<bool>());
+}
+
+
 void Foam::pinnBoundaryTerms::addTerm
 (
     const polyPatch& pp,
@@ -250,7 +429,11 @@ void Foam::pinnBoundaryTerms::addTerm
     t.patchName = pp.name();
     t.type = type;
 
-    if (type == "fixedValue")
+    if (component_ >= 0)
+    {
+        addVectorTerm(pp, type, patchDict, t);
+    }
+    else if (type == "fixedValue")
     {
         t.kind = kindType::dirichlet;
         t.alpha = scalarField(n, 1.0);
@@ -269,9 +452,12 @@ void Foam::pinnBoundaryTerms::addTerm
         type == "zeroGradient"
      || type == "symmetryPlane"
      || type == "symmetry"
+     || type == "fixedFluxPressure"
     )
     {
-        // For a scalar the symmetry conditions are zero normal gradient
+        // For a scalar the symmetry conditions are zero normal gradient;
+        // fixedFluxPressure (p of the incompressible solvers, no body
+        // force) is the zero normal gradient of p
         t.kind = kindType::neumann;
         t.alpha = scalarField(n, Zero);
         t.beta = scalarField(n, 1.0);
@@ -301,16 +487,7 @@ void Foam::pinnBoundaryTerms::addTerm
     }
     else
     {
-        FatalIOErrorInFunction(patchDict)
-            << "Unsupported patch type " << type << " for patch "
-            << pp.name() << " of field " << fieldName_ << " in "
-            << filePath_ << nl
-            << "    Supported patch types: " << joined(supportedTypes()).c_str()
-            << nl << "    (" << joined(skippedTypes()).c_str()
-            << " patches carry no boundary term)." << nl
-            << "    Change the type of patch " << pp.name()
-            << " to one of the supported types."
-            << exit(FatalIOError);
+        unsupported(pp, type, patchDict);
     }
 
     // Point values by the linear-exact face-to-point interpolation, on the
@@ -332,10 +509,18 @@ Foam::pinnBoundaryTerms::pinnBoundaryTerms
 (
     const fvMesh& mesh,
     const word& fieldName,
-    const word& instance
+    const word& instance,
+    const label component
 )
 :
     fieldName_(fieldName),
+    component_(component),
+    name_
+    (
+        component < 0
+      ? fieldName
+      : word(fieldName + vector::componentNames[component])
+    ),
     filePath_(),
     terms_(),
     termOfPatch_(mesh.boundaryMesh().size(), -1)
@@ -377,13 +562,16 @@ Foam::pinnBoundaryTerms::pinnBoundaryTerms
             << " class volScalarField."
             << exit(FatalIOError);
     }
-    if (headerIo.headerClassName() != volScalarField::typeName)
+    const word& wanted =
+        component < 0 ? volScalarField::typeName : volVectorField::typeName;
+    if (headerIo.headerClassName() != wanted)
     {
         FatalIOErrorInFunction(is)
             << "Field file " << filePath_ << " holds a "
             << headerIo.headerClassName() << "; pinnFoam needs a "
-            << volScalarField::typeName << " for " << fieldName << "."
-            << nl << "    Only scalar fields are supported so far."
+            << wanted << " for " << fieldName << " here." << nl
+            << "    Check the field's class in its FoamFile header and the"
+            << " fields the equation trains (fields in pinnProperties)."
             << exit(FatalIOError);
     }
 
@@ -434,7 +622,11 @@ Foam::pinnBoundaryTerms::pinnBoundaryTerms
                 << pp.type() << ") in boundaryField of field " << fieldName
                 << nl << "    Add an entry for " << pp.name()
                 << " with one of the supported patch types: "
-                << joined(supportedTypes()).c_str() << "."
+                << joined
+                   (
+                       component < 0 ? supportedTypes() : supportedVectorTypes()
+                   ).c_str()
+                << "."
                 << exit(FatalIOError);
         }
 

@@ -19,14 +19,25 @@ Foam::pinnEquation::pinnEquation
 (
     const dictionary& dict,
     const label nDim,
-    const word& fieldName,
+    const wordList& fieldNames,
     const fvMesh& mesh
 )
 :
     dict_(dict),
     nDim_(nDim),
-    fieldName_(fieldName),
+    fieldNames_(fieldNames),
     mesh_(mesh)
 {}
+
+
+// * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
+
+const Foam::dictionary& Foam::pinnEquation::referenceDict() const
+{
+    FatalErrorInFunction
+        << "Equation " << type() << " fixes no output by a reference value"
+        << abort(FatalError);
+    return dict_;
+}
 
 // ************************************************************************* //

@@ -12,7 +12,7 @@ Foam::autoPtr<Foam::pinnEquation> Foam::pinnEquation::New
 (
     const dictionary& dict,
     const label nDim,
-    const word& fieldName,
+    const wordList& fieldNames,
     const fvMesh& mesh
 )
 {
@@ -22,7 +22,7 @@ Foam::autoPtr<Foam::pinnEquation> Foam::pinnEquation::New
     );
     auto cstrIter = dictionaryConstructorTablePtr_->cfind(modelType);
 
-    return autoPtr<pinnEquation>(cstrIter()(dict, nDim, fieldName, mesh));
+    return autoPtr<pinnEquation>(cstrIter()(dict, nDim, fieldNames, mesh));
 }
 
 // ************************************************************************* //

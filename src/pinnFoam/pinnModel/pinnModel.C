@@ -11,6 +11,7 @@
 #include "zeroGradientFvPatchFields.H"
 #include "emptyFvPatch.H"
 #include "Pstream.H"
+#include "findRefCell.H"
 
 #include <chrono>
 #include <cmath>
@@ -205,6 +206,36 @@ void Foam::pinnModel::readNetwork(const dictionary& dict)
 }
 
 
+Foam::wordList Foam::pinnModel::readFieldNames() const
+{
+    const bool one = dict_.found("field", keyType::LITERAL);
+    const bool several = dict_.found("fields", keyType::LITERAL);
+    if (one == several)
+    {
+        FatalIOErrorInFunction(dict_)
+            << (one ? "Both 'field' and 'fields' are given in " : "Missing entry 'field' (or 'fields') in ")
+            << dict_.objectPath() << nl
+            << "    Name the fields the network represents, as in 0/: 'field T;'"
+            << " (heatConduction) or 'fields (U p);'"
+            << " (incompressibleNavierStokes)"
+            << exit(FatalIOError);
+    }
+    if (one)
+    {
+        return wordList(1, requiredWord(dict_, "field", "<name of the field in 0/, e.g. T>"));
+    }
+    const wordList names(dict_.get<wordList>("fields"));
+    if (names.empty())
+    {
+        FatalIOErrorInFunction(dict_)
+            << "Entry 'fields' in " << dict_.objectPath() << " is empty" << nl
+            << "    Give the fields the network represents, e.g. 'fields (U p);'"
+            << exit(FatalIOError);
+    }
+    return names;
+}
+
+
 void Foam::pinnModel::checkControlDict() const
 {
     // One time step is one iteration
@@ -243,19 +274,24 @@ void Foam::pinnModel::checkWellPosed() const
     // Steady diffusion with only gradient conditions fixes the field up to
     // a constant: some patch must fix the value (fixedValue, or mixed with
     // a nonzero valueFraction)
-    bool fixes = false;
-    for (const auto& t : terms_->terms())
+    for (label k = 0; k < fields_->nOutputs(); ++k)
     {
-        fixes = fixes || max(t.alpha) > 0;
-    }
-    if (!returnReduce(fixes, orOp<bool>()))
-    {
-        IFstream is(terms_->filePath());
+        const pinnBoundaryTerms& terms = fields_->terms(k);
+        bool fixes = false;
+        for (const auto& t : terms.terms())
+        {
+            fixes = fixes || (t.alpha.size() && max(t.alpha) > 0);
+        }
+        if (!equation_->needsFixedValue(k) || returnReduce(fixes, orOp<bool>()))
+        {
+            continue;
+        }
+        IFstream is(terms.filePath());
         const dictionary fieldFile(is);
         FatalIOErrorInFunction(fieldFile)
-            << "No patch of " << fieldName_ << " (" << terms_->filePath()
+            << "No patch of " << terms.name() << " (" << terms.filePath()
             << ") fixes its value: with only gradient conditions ("
-            << terms_->terms()[0].type << ", ...) the solution is"
+            << terms.terms()[0].type << ", ...) the solution is"
             << " determined up to a constant, and the problem is ill posed"
             << nl << "    Give at least one patch a fixedValue (or mixed)"
             << " condition"
@@ -264,46 +300,52 @@ void Foam::pinnModel::checkWellPosed() const
 }
 
 
-Foam::label Foam::pinnModel::checkSolution(const volScalarField& T) const
+void Foam::pinnModel::setReferenceLevel()
 {
-    // The values the conditions fix: g/alpha of every row with alpha > 0
-    // (fixedValue, mixed). A row with alpha = 0 and g != 0 (a nonzero
-    // fixed gradient) brings heat in or out: no bound then.
-    scalar lo = GREAT, hi = -GREAT;
-    bool fluxFree = true;
-    for (const auto& t : terms_->terms())
+    const label k = equation_->referenceOutput();
+    if (k < 0 || fields_->terms(k).fixesValue())
     {
-        forAll(t.g, facei)
-        {
-            if (t.alpha[facei] > 0)
-            {
-                const scalar v = t.g[facei]/t.alpha[facei];
-                lo = min(lo, v);
-                hi = max(hi, v);
-            }
-            else if (mag(t.g[facei]) > 0)
-            {
-                fluxFree = false;
-            }
-        }
+        return;
     }
-    reduce(lo, minOp<scalar>());
-    reduce(hi, maxOp<scalar>());
-    reduce(fluxFree, andOp<bool>());
+    const label fieldi = fields_->outputField(k);
+    const volScalarField& p = fields_->scalarField(fieldi);
+    label refCell = -1;
+    scalar refValue = 0;
+    setRefCell(p, equation_->referenceDict(), refCell, refValue, true);
+    const bool here = refCell >= 0;
+    point where = here ? mesh_.C()[refCell] : point(-GREAT, -GREAT, -GREAT);
+    reduce(where, maxOp<point>());
+    sampler_->setReference(p.name() + "Ref", k, refValue, where, here);
+    Info<< "Reference: " << p.name() << " = " << refValue << " at " << where
+        << " (" << p.name() << "RefCell/" << p.name() << "RefPoint of "
+        << equation_->referenceDict().name() << "): no patch fixes "
+        << p.name() << nl;
+}
+
+
+Foam::label Foam::pinnModel::checkSolution(const label k) const
+{
+    // The values the conditions fix. A nonzero fixed gradient or a mixed
+    // row brings heat in or out: no bound then.
+    const pinnBoundaryTerms& terms = fields_->terms(k);
+    const word& name = terms.name();
+    scalar lo, hi, maxGrad;
+    bool fluxFree;
+    terms.fixedValueRange(lo, hi, maxGrad, fluxFree);
     const scalar spread = hi - lo;
     if (!(spread > SMALL*max(mag(hi), mag(lo))))
     {
         return 0;
     }
 
-    const scalarField& Ti = T.primitiveField();
+    const scalarField Ti(fields_->outputValues(k));
     const scalar tMin = gMin(Ti);
     const scalar tMax = gMax(Ti);
     label warnings = 0;
     if (tMax - tMin < 0.05*spread)
     {
         WarningInFunction
-            << "The trained " << fieldName_ << " is nearly uniform (" << tMin
+            << "The trained " << name << " is nearly uniform (" << tMin
             << " to " << tMax << ") while its fixed values range from " << lo
             << " to " << hi << ": the network has settled on a near-constant"
             << " (trivial) solution." << nl
@@ -347,7 +389,7 @@ Foam::label Foam::pinnModel::checkSolution(const volScalarField& T) const
         if (nOut > 0)
         {
             WarningInFunction
-                << nOut << " of " << nTot << " cells have " << fieldName_
+                << nOut << " of " << nTot << " cells have " << name
                 << " outside the range of its fixed values [" << lo << ", "
                 << hi << "], by up to " << gWorst << " (at " << where << ")."
                 << nl << "    " << equation_->description().c_str()
@@ -503,49 +545,79 @@ void Foam::pinnModel::readReferences()
                 << "    Set 'time' to one of them or to latestTime"
                 << exit(FatalIOError);
         }
-        const word fld = rd.getOrDefault<word>("field", fieldName_);
-        const fileName file = caseDir/timeName/fld;
-        if (!isFile(file))
+        // The reference's field of each trained field: its own name, or
+        // 'field' (one trained field only)
+        if (rd.found("field") && fieldNames_.size() != 1)
         {
             FatalIOErrorInFunction(rd)
-                << "Reference '" << e.keyword() << "': field file " << file
-                << " does not exist" << nl
-                << "    Write the reference field " << fld << " at time "
-                << timeName << " or set 'field'/'time'"
+                << "Entry 'field' of reference '" << e.keyword() << "' names one"
+                << " field, but pinnFoam trains " << flatOutput(fieldNames_) << nl
+                << "    Remove it: the reference's fields are read by these names"
                 << exit(FatalIOError);
         }
-
         reference ref;
         ref.name = e.keyword();
-        ref.file = file;
-        IFstream is(file);
-        const dictionary fieldDict(is);
-        const bool throwing = FatalIOError.throwExceptions(true);
-        try
+        ref.dir = caseDir/timeName;
+        ref.scalars.setSize(fieldNames_.size());
+        ref.vectors.setSize(fieldNames_.size());
+        forAll(fieldNames_, fieldi)
         {
-            ref.values = scalarField("internalField", fieldDict, nCells);
-        }
-        catch (const Foam::IOerror& err)
-        {
+            const word fld =
+                fieldNames_.size() == 1
+              ? rd.getOrDefault<word>("field", fieldNames_[0])
+              : fieldNames_[fieldi];
+            const fileName file = ref.dir/fld;
+            if (!isFile(file))
+            {
+                FatalIOErrorInFunction(rd)
+                    << "Reference '" << e.keyword() << "': field file " << file
+                    << " does not exist" << nl
+                    << "    Write the reference field " << fld << " at time "
+                    << timeName << " or set 'field'/'time'"
+                    << exit(FatalIOError);
+            }
+            IFstream is(file);
+            const dictionary fieldDict(is);
+            const bool throwing = FatalIOError.throwExceptions(true);
+            label size = -1;
+            try
+            {
+                if (fields_->isVector(fieldi))
+                {
+                    ref.vectors[fieldi] = vectorField("internalField", fieldDict, nCells);
+                    size = ref.vectors[fieldi].size();
+                }
+                else
+                {
+                    ref.scalars[fieldi] = scalarField("internalField", fieldDict, nCells);
+                    size = ref.scalars[fieldi].size();
+                }
+            }
+            catch (const Foam::IOerror& err)
+            {
+                FatalIOError.throwExceptions(throwing);
+                FatalIOErrorInFunction(rd)
+                    << "Reference '" << e.keyword() << "' (" << file
+                    << ") does not match this mesh of " << nCells << " cells"
+                    << " and a " << (fields_->isVector(fieldi) ? "vector" : "scalar")
+                    << " field:" << nl
+                    << "    " << err.message().c_str() << nl
+                    << "    The reference must be a solution on the same mesh"
+                    << exit(FatalIOError);
+            }
             FatalIOError.throwExceptions(throwing);
-            FatalIOErrorInFunction(rd)
-                << "Reference '" << e.keyword() << "' (" << file
-                << ") does not match this mesh of " << nCells << " cells:" << nl
-                << "    " << err.message().c_str() << nl
-                << "    The reference must be a solution on the same mesh"
-                << exit(FatalIOError);
-        }
-        FatalIOError.throwExceptions(throwing);
-        if (ref.values.size() != nCells)
-        {
-            FatalIOErrorInFunction(rd)
-                << "Reference '" << e.keyword() << "' (" << file << ") has "
-                << ref.values.size() << " values, this mesh " << nCells << " cells" << nl
-                << "    The reference must be a solution on the same mesh"
-                << exit(FatalIOError);
+            if (size != nCells)
+            {
+                FatalIOErrorInFunction(rd)
+                    << "Reference '" << e.keyword() << "' (" << file << ") has "
+                    << size << " values, this mesh " << nCells << " cells" << nl
+                    << "    The reference must be a solution on the same mesh"
+                    << exit(FatalIOError);
+            }
         }
         references_.append(ref);
-        Info<< "Reference " << ref.name << ": " << file << nl;
+        Info<< "Reference " << ref.name << ": " << ref.dir << "/"
+            << flatOutput(fieldNames_) << nl;
     }
 }
 
@@ -572,13 +644,21 @@ void Foam::pinnModel::openFiles()
 
     errorsFile_.reset(new OFstream(dir/"errors.dat"));
     OFstream& ef = errorsFile_();
-    ef  << "# pinnFoam errors of " << fieldName_ << " against references at cell"
-        << " centres: relative L2 (volume-weighted), max |error|, max |error|/max |ref|"
-        << nl << "# Time";
+    ef  << "# pinnFoam errors of " << flatOutput(fieldNames_) << " against"
+        << " references at cell centres: relative L2 (volume-weighted; of the"
+        << " magnitude for a vector), max |error|, max |error|/max |ref|"
+        << " (a field whose level only a reference value fixes, e.g. p, after"
+        << " removing the difference of the means)" << nl << "# Time";
     for (const reference& r : references_)
     {
-        ef  << " " << r.name << ".L2rel " << r.name << ".maxAbs "
-            << r.name << ".maxRel";
+        for (const word& f : fieldNames_)
+        {
+            // one field: <ref>.L2rel, as before; several: <ref>.<field>.L2rel
+            const word prefix =
+                fieldNames_.size() == 1 ? r.name : word(r.name + "." + f);
+            ef  << " " << prefix << ".L2rel " << prefix << ".maxAbs "
+                << prefix << ".maxRel";
+        }
     }
     ef  << endl;
 
@@ -702,7 +782,7 @@ void Foam::pinnModel::checkFinite(const pinn::LossTerms& loss) const
 }
 
 
-void Foam::pinnModel::evaluateField(volScalarField& T, volScalarField& residual)
+void Foam::pinnModel::evaluateFields()
 {
     const fvBoundaryMesh& bm = mesh_.boundary();
 
@@ -740,38 +820,100 @@ void Foam::pinnModel::evaluateField(volScalarField& T, volScalarField& residual)
     std::vector<double> x(coords.begin(), coords.end()), values, res;
     runner_->evaluate(x, values, res);
     scaling_->toCase(values);
-    for (double& r : res)
-    {
-        r *= residualScales_[0];
-    }
+    fields_->set(values, start);
 
-    scalarField& Ti = T.primitiveFieldRef();
-    scalarField& Ri = residual.primitiveFieldRef();
-    forAll(Ti, celli)
+    // Residuals in case units, equation by equation
+    const label nEq = residuals_.size();
+    forAll(residuals_, e)
     {
-        Ti[celli] = values[celli];
-        Ri[celli] = res[celli];
+        volScalarField& R = residuals_[e];
+        scalarField& Ri = R.primitiveFieldRef();
+        forAll(Ri, celli)
+        {
+            Ri[celli] = residualScales_[e]*res[celli*nEq + e];
+        }
+        forAll(bm, patchi)
+        {
+            if (isA<emptyFvPatch>(bm[patchi]))
+            {
+                continue;
+            }
+            const label sz = bm[patchi].size();
+            scalarField pr(sz);
+            for (label i = 0; i < sz; ++i)
+            {
+                pr[i] = residualScales_[e]*res[(start[patchi] + i)*nEq + e];
+            }
+            R.boundaryFieldRef()[patchi] == pr;
+        }
     }
-    forAll(bm, patchi)
+}
+
+
+void Foam::pinnModel::writeErrors(const fileName& dir)
+{
+    // Global norms: gSum, gMax reduce
+    const word timeName = runTime_.timeName();
+    OStringStream ef;
+    ef  << timeName;
+    const scalarField& V = mesh_.V();
+    const scalar Vtot = gSum(V);
+    for (const reference& r : references_)
     {
-        if (isA<emptyFvPatch>(bm[patchi]))
+        forAll(fieldNames_, fieldi)
         {
-            continue;
+            const word& f = fieldNames_[fieldi];
+            // A level fixed only by a reference value: compare up to it
+            bool byReference = false;
+            for (label k = 0; k < fields_->nOutputs(); ++k)
+            {
+                byReference = byReference
+                 || (
+                        fields_->outputField(k) == fieldi
+                     && k == equation_->referenceOutput()
+                     && !fields_->terms(k).fixesValue()
+                    );
+            }
+            scalar l2 = 0, maxAbs = 0, maxRel = 0;
+            const IOobject io(f + ".error." + r.name, timeName, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false);
+            if (fields_->isVector(fieldi))
+            {
+                volVectorField err(io, mesh_, dimensionedVector(dimless, Zero), zeroGradientFvPatchVectorField::typeName);
+                err.primitiveFieldRef() = fields_->vectorField(fieldi).primitiveField() - r.vectors[fieldi];
+                err.correctBoundaryConditions();
+                writeInto(err, dir);
+                const scalarField e2(magSqr(err.primitiveField()));
+                l2 = std::sqrt(gSum(V*e2)/max(gSum(V*magSqr(r.vectors[fieldi])), VSMALL));
+                maxAbs = std::sqrt(gMax(e2));
+                maxRel = maxAbs/max(gMax(mag(r.vectors[fieldi])()), VSMALL);
+            }
+            else
+            {
+                volScalarField err(io, mesh_, dimensionedScalar(dimless, Zero), zeroGradientFvPatchScalarField::typeName);
+                scalarField& e = err.primitiveFieldRef();
+                e = fields_->scalarField(fieldi).primitiveField() - r.scalars[fieldi];
+                scalarField ref(r.scalars[fieldi]);
+                if (byReference)
+                {
+                    const scalar shift = gSum(V*e)/Vtot;
+                    e -= shift;
+                    ref -= gSum(V*ref)/Vtot;
+                }
+                err.correctBoundaryConditions();
+                writeInto(err, dir);
+                l2 = std::sqrt(gSum(V*e*e)/max(gSum(V*ref*ref), VSMALL));
+                maxAbs = gMax(mag(e)());
+                maxRel = maxAbs/max(gMax(mag(ref)()), VSMALL);
+            }
+            ef  << " " << l2 << " " << maxAbs << " " << maxRel;
+            Info<< "    error of " << f << " vs " << r.name << ": relative L2 "
+                << l2 << ", max " << maxAbs << " (" << maxRel << " of max |ref|)"
+                << (byReference ? " (means removed)" : "") << nl;
         }
-        const label sz = bm[patchi].size();
-        scalarField pv(sz), pr(sz);
-        for (label i = 0; i < sz; ++i)
-        {
-            pv[i] = values[start[patchi] + i];
-            pr[i] = res[start[patchi] + i];
-        }
-        // A patch that fixes the value keeps it (the written field starts a
-        // CFD run with the case's conditions)
-        if (!T.boundaryField()[patchi].fixesValue())
-        {
-            T.boundaryFieldRef()[patchi] == pv;
-        }
-        residual.boundaryFieldRef()[patchi] == pr;
+    }
+    if (errorsFile_.valid())
+    {
+        errorsFile_() << ef.str().c_str() << endl;
     }
 }
 
@@ -786,42 +928,22 @@ void Foam::pinnModel::writeTimeDir()
     mkDir(tmpDir);
 
     // Fields (the registered ones, which function objects see)
-    volScalarField& T = field_();
-    volScalarField& residual = residual_();
-    evaluateField(T, residual);
-    checkSolution(T);
-    writeInto(T, tmpDir);
-    writeInto(residual, tmpDir);
-
-    // Errors against the references (global norms: gSum, gMax reduce)
-    OStringStream ef;
-    ef  << timeName;
-    const scalarField& V = mesh_.V();
-    for (const reference& r : references_)
+    evaluateFields();
+    for (label k = 0; k < fields_->nOutputs(); ++k)
     {
-        volScalarField err
-        (
-            IOobject(fieldName_ + ".error." + r.name, timeName, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false),
-            mesh_,
-            dimensionedScalar(dimless, Zero),
-            zeroGradientFvPatchScalarField::typeName
-        );
-        err.primitiveFieldRef() = T.primitiveField() - r.values;
-        err.correctBoundaryConditions();
-        writeInto(err, tmpDir);
-
-        const scalarField& e = err.primitiveField();
-        const scalar l2 = std::sqrt(gSum(V*e*e)/max(gSum(V*r.values*r.values), VSMALL));
-        const scalar maxAbs = gMax(mag(e)());
-        const scalar maxRel = maxAbs/max(gMax(mag(r.values)()), VSMALL);
-        ef  << " " << l2 << " " << maxAbs << " " << maxRel;
-        Info<< "    error vs " << r.name << ": relative L2 " << l2
-            << ", max " << maxAbs << " (" << maxRel << " of max |ref|)" << nl;
+        checkSolution(k);
     }
-    if (errorsFile_.valid())
+    for (const regIOobject& obj : fields_->objects())
     {
-        errorsFile_() << ef.str().c_str() << endl;
+        writeInto(obj, tmpDir);
     }
+    for (const volScalarField& R : residuals_)
+    {
+        writeInto(R, tmpDir);
+    }
+
+    // Errors against the references
+    writeErrors(tmpDir);
 
     // OpenFOAM's time state
     {
@@ -919,8 +1041,10 @@ void Foam::pinnModel::writeTimeDir()
             << m.hostToDevice/1048576.0 << " MiB, device->host "
             << m.deviceToHost/1048576.0 << " MiB" << nl;
     }
-    Info<< "    wrote " << finalDir.name() << "/{" << fieldName_ << ", "
-        << fieldName_ << ".residual, uniform/pinn}" << nl;
+    Info<< "    wrote " << finalDir.name() << "/{";
+    for (const word& f : fieldNames_) Info<< f << ", ";
+    for (const volScalarField& R : residuals_) Info<< R.name() << ", ";
+    Info<< "uniform/pinn}" << nl;
 }
 
 
@@ -931,7 +1055,7 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     runTime_(runTime),
     mesh_(mesh),
     dict_(pinnPropertiesIO(runTime, mesh)),
-    fieldName_(requiredWord(dict_, "field", "<name of the field in 0/, e.g. T>")),
+    fieldNames_(readFieldNames()),
     domain_(mesh),
     networkSeed_(1),
     logInterval_(100),
@@ -954,7 +1078,7 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         dict_,
         wordList
         ({
-            "field", "equation", "network", "sampling", "loss", "optimiser",
+            "field", "fields", "equation", "network", "sampling", "loss", "optimiser",
             "device", "precision", "chunkSize", "nThreads", "logInterval",
             "references", "scaling", "convergence"
         })
@@ -966,59 +1090,65 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     Info<< "pinnFoam: " << domain_.nDim() << "D network inputs "
         << flatOutput(domain_.components()) << nl;
 
-    // The trained field and its boundary conditions, from the initial time
-    const word time0 = initialTimeName(runTime_);
-    terms_.reset(new pinnBoundaryTerms(mesh_, fieldName_, time0));
-    field0_.reset
-    (
-        new volScalarField
-        (
-            IOobject(fieldName_, time0, mesh_, IOobject::MUST_READ, IOobject::NO_WRITE, false),
-            mesh_
-        )
-    );
-    checkWellPosed();
-    field_.reset
-    (
-        new volScalarField
-        (
-            IOobject(fieldName_, time0, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, true),
-            field0_()
-        )
-    );
-    residual_.reset
-    (
-        new volScalarField
-        (
-            IOobject(fieldName_ + ".residual", time0, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, true),
-            mesh_,
-            dimensionedScalar(field0_().dimensions()/dimTime, Zero),
-            calculatedFvPatchScalarField::typeName
-        )
-    );
-
     equation_ = pinnEquation::New
     (
         requiredSubDict(dict_, "equation", "type heatConduction;"),
         domain_.nDim(),
-        fieldName_,
+        fieldNames_,
         mesh_
     );
 
+    // The trained fields and their boundary conditions, from the initial
+    // time
+    const word time0 = initialTimeName(runTime_);
+    fields_.reset
+    (
+        new pinnFieldSet
+        (
+            mesh_, fieldNames_, equation_->fieldClasses(), time0, domain_.components()
+        )
+    );
+    checkWellPosed();
+    {
+        const wordList eqNames(equation_->equationNames());
+        residuals_.setSize(eqNames.size());
+        forAll(eqNames, e)
+        {
+            const label fieldi = fields_->outputField(min(e, fields_->nOutputs() - 1));
+            const dimensionSet fieldDims =
+                fields_->isVector(fieldi)
+              ? fields_->vectorField(fieldi).dimensions()
+              : fields_->scalarField(fieldi).dimensions();
+            residuals_.set
+            (
+                e,
+                new volScalarField
+                (
+                    IOobject(eqNames[e] + ".residual", time0, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, true),
+                    mesh_,
+                    dimensionedScalar(equation_->residualDimensions(e, fieldDims), Zero),
+                    calculatedFvPatchScalarField::typeName
+                )
+            );
+        }
+    }
+
     // Nondimensionalisation from the mesh and the boundary conditions
     {
-        UPtrList<const pinnBoundaryTerms> outputTerms(1);
-        outputTerms.set(0, &terms_());
+        const UPtrList<const pinnBoundaryTerms> outputTerms(fields_->termList());
+        const dictionary scalingDict(dict_.subOrEmptyDict("scaling"));
         scaling_.reset
         (
             new pinnScaling
             (
-                dict_.subOrEmptyDict("scaling"),
+                scalingDict,
                 domain_,
-                equation_->outputNames(),
-                outputTerms
+                fields_->outputNames(),
+                outputTerms,
+                equation_->scalingKeys()
             )
         );
+        equation_->constrainScaling(scaling_(), outputTerms, scalingDict);
     }
     if (scaling_->active())
     {
@@ -1026,6 +1156,13 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     }
     problem_.pde = equation_->spec(scaling_());
     residualScales_ = equation_->residualScales(scaling_());
+    if (problem_.pde.nOut != fields_->nOutputs())
+    {
+        FatalErrorInFunction
+            << "Equation " << equation_->type() << " has " << problem_.pde.nOut
+            << " outputs, the fields " << flatOutput(fieldNames_) << " "
+            << fields_->nOutputs() << abort(FatalError);
+    }
 
     readNetwork(requiredSubDict(dict_, "network", "layers (64 64 64 64); activation tanh;"));
 
@@ -1035,8 +1172,9 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         requiredSubDict(dict_, "sampling", "type uniform; nInterior 10000; nBoundary 2000;"),
         dict_.isDict("loss") ? dict_.subDict("loss") : emptyDict,
         domain_,
-        terms_()
+        fields_->termList()
     );
+    setReferenceLevel();
     problem_.nBoundaryGroups = sampler_->groupNames().size();
 
     optimiser_ = pinnOptimiser::New
@@ -1155,12 +1293,17 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
             << (domain_.decompositionInvariant() ? "; the serial run's points" : "")
             << nl;
     }
-    Info<< "Boundary terms:";
-    for (const auto& t : terms_->terms())
+    for (label k = 0; k < fields_->nOutputs(); ++k)
     {
-        Info<< " " << t.patchName << " (" << t.type << ")";
+        Info<< "Boundary terms of " << fields_->terms(k).name() << ":";
+        for (const auto& t : fields_->terms(k).terms())
+        {
+            Info<< " " << t.patchName << " (" << t.type << ", "
+                << pinnBoundaryTerms::kindTypeNames[t.kind] << ")";
+        }
+        Info<< nl;
     }
-    Info<< nl << endl;
+    Info<< endl;
 
     restart();
     openFiles();

@@ -31,44 +31,62 @@ Foam::pinnSampler::pinnSampler
     const dictionary& dict,
     const dictionary& lossDict,
     const pinnDomain& domain,
-    const pinnBoundaryTerms& terms
+    const UPtrList<const pinnBoundaryTerms>& terms
 )
 :
     domain_(domain),
     terms_(terms),
+    refOutput_(-1),
+    refValue_(0),
+    refPoint_(Zero),
+    refHere_(false),
     nInterior_(pinnDict::getPositive<label>(dict, "nInterior")),
     nBoundary_(pinnDict::getPositive<label>(dict, "nBoundary")),
     seed_(pinnDict::getOrDefaultNonNegative<label>(dict, "seed", 1)),
     equationWeight_(pinnDict::getOrDefaultPositive<scalar>(lossDict, "equationWeight", 1)),
-    boundaryWeight_(pinnDict::getOrDefaultPositive<scalar>(lossDict, "boundaryWeight", 1)),
-    patchWeight_(terms.terms().size(), 1.0)
+    boundaryWeight_(pinnDict::getOrDefaultPositive<scalar>(lossDict, "boundaryWeight", 1))
 {
     pinnDict::checkKeys
     (
         lossDict,
         wordList({"equationWeight", "boundaryWeight", "patchWeights", "balancing"})
     );
-    if (terms.terms().empty())
+
+    // The groups: every patch with a condition on some output
+    const polyBoundaryMesh& pbm = domain_.mesh().boundaryMesh();
+    forAll(pbm, patchi)
+    {
+        bool has = false;
+        forAll(terms_, k)
+        {
+            has = has || terms_[k].hasTerm(patchi);
+        }
+        if (has)
+        {
+            groupPatch_.append(patchi);
+            groupName_.append(pbm[patchi].name());
+        }
+    }
+    if (groupPatch_.empty())
     {
         FatalErrorInFunction
-            << "Field " << terms.fieldName() << " (" << terms.filePath()
+            << "Field " << terms_[0].fieldName() << " (" << terms_[0].filePath()
             << ") has no patch with a boundary condition: the problem is not"
             << " well posed." << nl
             << "    Give at least one patch a fixedValue, fixedGradient or"
             << " mixed condition."
             << exit(FatalError);
     }
+    patchWeight_.setSize(groupPatch_.size(), 1.0);
     if (lossDict.found("patchWeights"))
     {
         const dictionary& pw = lossDict.subDict("patchWeights");
-        wordList names;
-        for (const auto& t : terms.terms()) names.append(t.patchName);
-        pinnDict::checkKeys(pw, names);
-        forAll(terms.terms(), i)
+        pinnDict::checkKeys(pw, groupName_);
+        forAll(groupName_, i)
         {
             patchWeight_[i] = pinnDict::getOrDefaultPositive<scalar>
             (
-                pw, terms.terms()[i].patchName, 1
+                pw, groupName_[i], 1
             );
         }
     }
@@ -80,7 +98,7 @@ Foam::pinnSamplers::uniform::uniform
     const dictionary& dict,
     const dictionary& lossDict,
     const pinnDomain& domain,
-    const pinnBoundaryTerms& terms
+    const UPtrList<const pinnBoundaryTerms>& terms
 )
 :
     pinnSampler(dict, lossDict, domain, terms)
@@ -94,7 +112,7 @@ Foam::pinnSamplers::resampledUniform::resampledUniform
     const dictionary& dict,
     const dictionary& lossDict,
     const pinnDomain& domain,
-    const pinnBoundaryTerms& terms
+    const UPtrList<const pinnBoundaryTerms>& terms
 )
 :
     pinnSampler(dict, lossDict, domain, terms),
@@ -115,7 +133,7 @@ Foam::autoPtr<Foam::pinnSampler> Foam::pinnSampler::New
     const dictionary& dict,
     const dictionary& lossDict,
     const pinnDomain& domain,
-    const pinnBoundaryTerms& terms
+    const UPtrList<const pinnBoundaryTerms>& terms
 )
 {
     const word modelType
@@ -130,11 +148,26 @@ Foam::autoPtr<Foam::pinnSampler> Foam::pinnSampler::New
 
 // * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
 
+void Foam::pinnSampler::setReference
+(
+    const word& name,
+    const label k,
+    const scalar value,
+    const point& p,
+    const bool here
+)
+{
+    refOutput_ = k;
+    refValue_ = value;
+    refPoint_ = p;
+    refHere_ = here;
+    groupName_.append(name);
+}
+
+
 Foam::wordList Foam::pinnSampler::groupNames() const
 {
-    wordList names;
-    for (const auto& t : terms_.terms()) names.append(t.patchName);
-    return names;
+    return groupName_;
 }
 
 
@@ -160,40 +193,59 @@ void Foam::pinnSampler::draw
 
     // Boundary: patch by patch, each patch with its own stream, so that a
     // small patch gets its share of points whatever its area
-    const PtrList<pinnBoundaryTerms::patchTerm>& terms = terms_.terms();
+    const label nGroups = groupName_.size();
     const labelList counts(patchCounts());
     boundary = pinn::BoundarySet<double>();
-    forAll(terms, grp)
+    auto append = [&](const scalarList& coords, const pinnDomain::boundarySamples* bs, const label k, const scalarList& alpha, const scalarList& beta, const scalarList& g, const scalar w, const label grp)
     {
-        pinnDomain::boundarySamples bs;
-        domain_.sampleBoundary
-        (
-            labelList(1, terms[grp].patchi), counts[grp], seed_, drawi, bs, grp
-        );
-        scalarList alpha, beta, g;
-        terms_.evaluate(bs, alpha, beta, g);
-        domain_.networkCoordinates(bs.points, coords);
-
-        // Each patch's term is the mean over its points: the boundary loss
-        // is boundaryWeight times the average over the patches of
-        // patchWeight*mean(r^2)
-        const scalar w =
-            boundaryWeight_*patchWeight_[grp]/(terms.size()*scalar(counts[grp]));
-        const label n = bs.size();
         boundary.x.insert(boundary.x.end(), coords.begin(), coords.end());
         boundary.alpha.insert(boundary.alpha.end(), alpha.begin(), alpha.end());
         boundary.beta.insert(boundary.beta.end(), beta.begin(), beta.end());
         boundary.g.insert(boundary.g.end(), g.begin(), g.end());
-        for (label i = 0; i < n; ++i)
+        forAll(alpha, i)
         {
             for (label d = 0; d < D; ++d)
             {
-                boundary.normal.push_back(domain_.coordinate(bs.normal[i], d));
+                boundary.normal.push_back(bs ? domain_.coordinate(bs->normal[i], d) : 0.0);
             }
             boundary.w.push_back(w);
-            boundary.component.push_back(0);
+            boundary.component.push_back(k);
             boundary.group.push_back(grp);
         }
+    };
+    forAll(groupPatch_, grp)
+    {
+        pinnDomain::boundarySamples bs;
+        domain_.sampleBoundary
+        (
+            labelList(1, groupPatch_[grp]), counts[grp], seed_, drawi, bs, grp
+        );
+        domain_.networkCoordinates(bs.points, coords);
+
+        // Each patch's term is the mean over its points: the boundary loss
+        // is boundaryWeight times the average over the patches of
+        // patchWeight*mean(r^2), summed over the patch's conditions
+        const scalar w =
+            boundaryWeight_*patchWeight_[grp]/(nGroups*scalar(counts[grp]));
+        forAll(terms_, k)
+        {
+            if (!terms_[k].hasTerm(groupPatch_[grp]))
+            {
+                continue;
+            }
+            scalarList alpha, beta, g;
+            terms_[k].evaluate(bs, alpha, beta, g);
+            append(coords, &bs, k, alpha, beta, g, w, grp);
+        }
+    }
+    if (refOutput_ >= 0 && refHere_)
+    {
+        domain_.networkCoordinates(List<point>(1, refPoint_), coords);
+        append
+        (
+            coords, nullptr, refOutput_, scalarList(1, 1.0), scalarList(1, Zero),
+            scalarList(1, refValue_), boundaryWeight_/nGroups, nGroups - 1
+        );
     }
 }
 
@@ -202,19 +254,18 @@ Foam::labelList Foam::pinnSampler::patchCounts() const
 {
     // Half of nBoundary split evenly over the patches, half by area
     // (largest remainders), at least one point per patch
-    const PtrList<pinnBoundaryTerms::patchTerm>& terms = terms_.terms();
-    const label nP = terms.size();
+    const label nP = groupPatch_.size();
     scalarList area(nP);
     scalar total = 0;
-    forAll(terms, i)
+    forAll(groupPatch_, i)
     {
-        area[i] = domain_.patchArea(terms[i].patchi);
+        area[i] = domain_.patchArea(groupPatch_[i]);
         total += area[i];
     }
     scalarList share(nP);
     labelList n(nP);
     label sum = 0;
-    forAll(terms, i)
+    forAll(groupPatch_, i)
     {
         share[i] = nBoundary_*(0.5/nP + 0.5*area[i]/max(total, VSMALL));
         n[i] = max(label(share[i]), 1);

@@ -28,13 +28,15 @@ Foam::pinnScaling::pinnScaling
     const dictionary& dict,
     const pinnDomain& domain,
     const wordList& outputs,
-    const UPtrList<const pinnBoundaryTerms>& terms
+    const UPtrList<const pinnBoundaryTerms>& terms,
+    const wordList& extraKeys
 )
 :
     pinnScaling(outputs)
 {
     wordList keys({"type", "length", "origin", "inputScale"});
     keys.append(outputs);
+    keys.append(extraKeys);
     pinnDict::checkKeys(dict, keys);
     const word type = pinnDict::getChoiceOrDefault
     (
@@ -90,28 +92,11 @@ Foam::pinnScaling::pinnScaling
     {
         // Fixed values and fixed gradients of the output's conditions
         scalar lo = GREAT, hi = -GREAT, maxGrad = 0;
+        bool fluxFree = true;
         if (k < terms.size() && terms.set(k))
         {
-            for (const auto& t : terms[k].terms())
-            {
-                forAll(t.g, facei)
-                {
-                    if (t.beta[facei] == 0 && t.alpha[facei] > 0)
-                    {
-                        const scalar v = t.g[facei]/t.alpha[facei];
-                        lo = min(lo, v);
-                        hi = max(hi, v);
-                    }
-                    else if (t.alpha[facei] == 0 && t.beta[facei] > 0)
-                    {
-                        maxGrad = max(maxGrad, mag(t.g[facei]/t.beta[facei]));
-                    }
-                }
-            }
+            terms[k].fixedValueRange(lo, hi, maxGrad, fluxFree);
         }
-        reduce(lo, minOp<scalar>());
-        reduce(hi, maxOp<scalar>());
-        reduce(maxGrad, maxOp<scalar>());
 
         scalar u0 = 0, U = 0;
         word source;
@@ -156,6 +141,26 @@ Foam::pinnScaling::pinnScaling
 
 
 // * * * * * * * * * * * * * * * Member Functions  * * * * * * * * * * * * * //
+
+void Foam::pinnScaling::set
+(
+    const label k,
+    const scalar offset,
+    const scalar scale,
+    const word& source
+)
+{
+    if (!(scale > 0))
+    {
+        FatalErrorInFunction
+            << "Scale " << scale << " of output " << outputs_[k]
+            << " must be > 0" << abort(FatalError);
+    }
+    offset_[k] = offset;
+    scale_[k] = scale;
+    source_[k] = source;
+}
+
 
 void Foam::pinnScaling::toNetwork(pinn::BoundarySet<double>& bs) const
 {

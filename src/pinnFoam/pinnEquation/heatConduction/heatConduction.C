@@ -7,6 +7,7 @@
 #include "addToRunTimeSelectionTable.H"
 #include "IOdictionary.H"
 #include "dimensionedScalar.H"
+#include "volFields.H"
 
 // * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
 
@@ -26,11 +27,11 @@ Foam::pinnEquations::heatConduction::heatConduction
 (
     const dictionary& dict,
     const label nDim,
-    const word& fieldName,
+    const wordList& fieldNames,
     const fvMesh& mesh
 )
 :
-    pinnEquation(dict, nDim, fieldName, mesh),
+    pinnEquation(dict, nDim, fieldNames, mesh),
     DT_(0),
     S_(dict.getOrDefault<scalar>("S", 0))
 {
@@ -44,6 +45,13 @@ Foam::pinnEquations::heatConduction::heatConduction
             << exit(FatalIOError);
     }
     pinnDict::checkKeys(dict, wordList({"type", "S"}));
+    if (fieldNames_.size() != 1)
+    {
+        FatalIOErrorInFunction(dict)
+            << "heatConduction trains one scalar field (e.g. 'field T;' in"
+            << " pinnProperties), not " << fieldNames_.size() << " fields "
+            << fieldNames_ << exit(FatalIOError);
+    }
 
     IOobject io
     (
@@ -108,22 +116,22 @@ Foam::scalarList Foam::pinnEquations::heatConduction::residualScales
 }
 
 
-Foam::wordList Foam::pinnEquations::heatConduction::outputNames() const
+Foam::wordList Foam::pinnEquations::heatConduction::fieldClasses() const
 {
-    return wordList({fieldName_});
+    return wordList({volScalarField::typeName});
 }
 
 
 Foam::wordList Foam::pinnEquations::heatConduction::equationNames() const
 {
-    return wordList({fieldName_});
+    return wordList({fieldNames_[0]});
 }
 
 
 Foam::string Foam::pinnEquations::heatConduction::description() const
 {
     OStringStream os;
-    os  << "heatConduction: laplacian(" << DT_ << ", " << fieldName_ << ") + "
+    os  << "heatConduction: laplacian(" << DT_ << ", " << fieldNames_[0] << ") + "
         << S_ << " = 0";
     return os.str();
 }
