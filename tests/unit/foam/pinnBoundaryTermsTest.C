@@ -142,6 +142,121 @@ TEST(pinnBoundaryTerms, coefficientsOf2DCase)
 }
 
 
+TEST(pinnBoundaryTerms, vectorComponentsOf2DCase)
+{
+    foamCase c("hex2D");
+    const fvMesh& mesh = *c.mesh;
+    const polyBoundaryMesh& bMesh = mesh.boundaryMesh();
+    const label left = bMesh.findPatchID("left");
+    const label right = bMesh.findPatchID("right");
+    const label bottom = bMesh.findPatchID("bottom");
+    const label top = bMesh.findPatchID("top");
+
+    // x and y components of U (the network's directions of a 2D case)
+    pinnBoundaryTerms ux(mesh, "U", word::null, 0);
+    pinnBoundaryTerms uy(mesh, "U", word::null, 1);
+    EXPECT_EQ(ux.name(), "Ux");
+    EXPECT_EQ(uy.name(), "Uy");
+    EXPECT_EQ(ux.fieldName(), "U");
+    EXPECT_EQ(ux.component(), 0);
+    EXPECT_EQ(ux.patches(), labelList({0, 1, 2, 3}));
+
+    // fixedValue: the component of the value
+    EXPECT_EQ(ux.term(left).kind, pinnBoundaryTerms::dirichlet);
+    expectUniform(ux.term(left).g, 1, "Ux left g");
+    expectUniform(uy.term(left).g, 2, "Uy left g");
+    expectUniform(uy.term(left).alpha, 1, "Uy left alpha");
+    expectUniform(uy.term(left).beta, 0, "Uy left beta");
+
+    // nonuniform fixedValue (y, 2y, 0): linear-exact point values
+    expectLinear
+    (
+        bMesh[right], ux.term(right).g, ux.term(right).gPoint,
+        [](const point& x) { return x.y(); }, "Ux right g"
+    );
+    expectLinear
+    (
+        bMesh[right], uy.term(right).g, uy.term(right).gPoint,
+        [](const point& x) { return 2*x.y(); }, "Uy right g"
+    );
+
+    // noSlip: zero value of every component
+    for (const pinnBoundaryTerms* t : {&ux, &uy})
+    {
+        EXPECT_EQ(t->term(bottom).kind, pinnBoundaryTerms::dirichlet);
+        expectUniform(t->term(bottom).alpha, 1, "noSlip alpha");
+        expectUniform(t->term(bottom).g, 0, "noSlip g");
+    }
+
+    // slip on the top wall (normal y): Uy = 0, zero normal gradient of Ux
+    EXPECT_EQ(uy.term(top).kind, pinnBoundaryTerms::dirichlet);
+    expectUniform(uy.term(top).g, 0, "slip Uy g");
+    EXPECT_EQ(ux.term(top).kind, pinnBoundaryTerms::neumann);
+    expectUniform(ux.term(top).beta, 1, "slip Ux beta");
+    expectUniform(ux.term(top).g, 0, "slip Ux g");
+
+    // Range of the fixed values: Ux in [0, 1] (left 1, right y, walls 0)
+    scalar lo, hi, maxGrad;
+    bool fluxFree;
+    ux.fixedValueRange(lo, hi, maxGrad, fluxFree);
+    EXPECT_DOUBLE_EQ(lo, 0);
+    EXPECT_DOUBLE_EQ(hi, 1);
+    EXPECT_TRUE(ux.fixesValue());
+}
+
+
+TEST(pinnBoundaryTerms, otherVectorConditionsAndUnsupportedType)
+{
+    foamCase c("hex2D");
+    const fvMesh& mesh = *c.mesh;
+    const polyBoundaryMesh& bMesh = mesh.boundaryMesh();
+    // movingWallVelocity (static mesh: its value), zeroGradient,
+    // fixedGradient (the component of the gradient)
+    pinnBoundaryTerms ux(mesh, "Uother", word::null, 0);
+    pinnBoundaryTerms uy(mesh, "Uother", word::null, 1);
+    const label left = bMesh.findPatchID("left");
+    const label right = bMesh.findPatchID("right");
+    const label bottom = bMesh.findPatchID("bottom");
+    EXPECT_EQ(ux.term(left).kind, pinnBoundaryTerms::dirichlet);
+    expectUniform(ux.term(left).g, 4, "movingWallVelocity Ux");
+    expectUniform(uy.term(left).g, 0, "movingWallVelocity Uy");
+    EXPECT_EQ(ux.term(right).kind, pinnBoundaryTerms::neumann);
+    expectUniform(ux.term(right).g, 0, "zeroGradient Ux");
+    EXPECT_EQ(uy.term(bottom).kind, pinnBoundaryTerms::neumann);
+    expectUniform(uy.term(bottom).g, 5, "fixedGradient Uy");
+    expectUniform(ux.term(bottom).g, 0, "fixedGradient Ux");
+
+    try
+    {
+        pinnBoundaryTerms terms(mesh, "UbadType", word::null, 1);
+        FAIL() << "no error for inletOutlet";
+    }
+    catch (const Foam::IOerror& err)
+    {
+        const std::string msg(err.message());
+        EXPECT_TRUE(pinnTest::contains(msg, "inletOutlet")) << msg;
+        EXPECT_TRUE(pinnTest::contains(msg, "top")) << msg;
+        EXPECT_TRUE(pinnTest::contains(msg, "vector field")) << msg;
+        for (const word& type : pinnBoundaryTerms::supportedVectorTypes())
+        {
+            EXPECT_TRUE(pinnTest::contains(msg, type)) << type << ": " << msg;
+        }
+        EXPECT_TRUE(pinnTest::contains(err.ioFileName(), "hex2D/0/UbadType"));
+    }
+
+    // A scalar field read as a vector component, and the reverse
+    try
+    {
+        pinnBoundaryTerms terms(mesh, "T", word::null, 0);
+        FAIL() << "no error for a volScalarField read as a vector";
+    }
+    catch (const Foam::IOerror& err)
+    {
+        EXPECT_TRUE(pinnTest::contains(err.message(), "volVectorField")) << err.message();
+    }
+}
+
+
 TEST(pinnBoundaryTerms, coefficientsOf3DCase)
 {
     foamCase c("hex3D");
