@@ -858,6 +858,8 @@ void Foam::pinnModel::writeErrors(const fileName& dir)
     ef  << timeName;
     const scalarField& V = mesh_.V();
     const scalar Vtot = gSum(V);
+    scalarErrors_.clear();
+    vectorErrors_.clear();
     for (const reference& r : references_)
     {
         forAll(fieldNames_, fieldi)
@@ -878,7 +880,8 @@ void Foam::pinnModel::writeErrors(const fileName& dir)
             const IOobject io(f + ".error." + r.name, timeName, mesh_, IOobject::NO_READ, IOobject::NO_WRITE, false);
             if (fields_->isVector(fieldi))
             {
-                volVectorField err(io, mesh_, dimensionedVector(dimless, Zero), zeroGradientFvPatchVectorField::typeName);
+                vectorErrors_.append(new volVectorField(io, mesh_, dimensionedVector(dimless, Zero), zeroGradientFvPatchVectorField::typeName));
+                volVectorField& err = vectorErrors_.last();
                 err.primitiveFieldRef() = fields_->vectorField(fieldi).primitiveField() - r.vectors[fieldi];
                 err.correctBoundaryConditions();
                 writeInto(err, dir);
@@ -889,7 +892,8 @@ void Foam::pinnModel::writeErrors(const fileName& dir)
             }
             else
             {
-                volScalarField err(io, mesh_, dimensionedScalar(dimless, Zero), zeroGradientFvPatchScalarField::typeName);
+                scalarErrors_.append(new volScalarField(io, mesh_, dimensionedScalar(dimless, Zero), zeroGradientFvPatchScalarField::typeName));
+                volScalarField& err = scalarErrors_.last();
                 scalarField& e = err.primitiveFieldRef();
                 e = fields_->scalarField(fieldi).primitiveField() - r.scalars[fieldi];
                 scalarField ref(r.scalars[fieldi]);
@@ -915,6 +919,112 @@ void Foam::pinnModel::writeErrors(const fileName& dir)
     {
         errorsFile_() << ef.str().c_str() << endl;
     }
+}
+
+
+void Foam::pinnModel::writeVtk()
+{
+    if (!vtk_->enabled())
+    {
+        return;
+    }
+    const label iteration = runner_->iteration();
+
+    // Mesh fields: the trained fields, the residuals, the errors
+    UPtrList<const volScalarField> scalars;
+    UPtrList<const volVectorField> vectors;
+    forAll(fieldNames_, fieldi)
+    {
+        if (fields_->isVector(fieldi))
+        {
+            vectors.append(&fields_->vectorField(fieldi));
+        }
+        else
+        {
+            scalars.append(&fields_->scalarField(fieldi));
+        }
+    }
+    for (const volScalarField& R : residuals_) scalars.append(&R);
+    for (const volScalarField& E : scalarErrors_) scalars.append(&E);
+    for (const volVectorField& E : vectorErrors_) vectors.append(&E);
+    vtk_->write(runTime_.timeName(), iteration, scalars, vectors);
+
+    // The collocation points of the current draw: interior points with the
+    // norm of their equation residuals (case units of each equation scaled
+    // to network units: the training's own measure), boundary points with
+    // the largest absolute residual of their rows in network units; the
+    // normal derivative of a row from the network by a second-order
+    // one-sided difference inward (h = 1e-4 in network coordinates)
+    pinn::InteriorSet<double> interior;
+    pinn::BoundarySet<double> boundary;
+    sampler_->draw(currentDraw_ < 0 ? 0 : currentDraw_, interior, boundary);
+    scaling_->toNetwork(boundary);
+    const label D = domain_.nDim();
+    const label nOut = fields_->nOutputs();
+    const label nI = interior.w.size();
+    const label nB = boundary.size();
+    const double h = 1e-4;
+    std::vector<double> x(interior.x);
+    for (label i = 0; i < nB; ++i)
+    {
+        for (const double shift : {0.0, h, 2*h})
+        {
+            for (label d = 0; d < D; ++d)
+            {
+                x.push_back(boundary.x[i*D + d] - shift*boundary.normal[i*D + d]);
+            }
+        }
+    }
+    std::vector<double> values, res;
+    runner_->evaluate(x, values, res);
+    const label nEq = residuals_.size();
+
+    List<point> pts(nI);
+    scalarList r(nI + 0), w(nI);
+    labelList kind(nI, 0);
+    auto toPoint = [&](const double* xi)
+    {
+        // back to case coordinates, the solved directions only
+        point p(domain_.mesh().bounds().centre());
+        const labelList& comps = domain_.components();
+        forAll(comps, d)
+        {
+            p[comps[d]] = scaling_->origin()[comps[d]] + scaling_->length()*xi[d];
+        }
+        return p;
+    };
+    for (label i = 0; i < nI; ++i)
+    {
+        pts[i] = toPoint(&interior.x[i*D]);
+        double sum = 0;
+        for (label e = 0; e < nEq; ++e)
+        {
+            sum += res[i*nEq + e]*res[i*nEq + e];
+        }
+        r[i] = std::sqrt(sum);
+        w[i] = interior.w[i];
+    }
+    // Boundary points: one per (point, row); rows of one point are adjacent
+    // in the sampler's order only per output, so every row is its own entry
+    DynamicList<point> bPts;
+    DynamicList<scalar> bR, bW;
+    for (label i = 0; i < nB; ++i)
+    {
+        const label k = boundary.component[i];
+        const label j = nI + 3*i;
+        const double u0 = values[j*nOut + k];
+        const double u1 = values[(j + 1)*nOut + k];
+        const double u2 = values[(j + 2)*nOut + k];
+        const double dn = (3*u0 - 4*u1 + u2)/(2*h);
+        bPts.append(toPoint(&boundary.x[i*D]));
+        bR.append(std::abs(boundary.alpha[i]*u0 + boundary.beta[i]*dn - boundary.g[i]));
+        bW.append(boundary.w[i]);
+    }
+    pts.append(bPts);
+    r.append(bR);
+    w.append(bW);
+    kind.setSize(pts.size(), 1);
+    vtk_->writePoints(runTime_.timeName(), iteration, pts, r, w, kind);
 }
 
 
@@ -1012,6 +1122,7 @@ void Foam::pinnModel::writeTimeDir()
         rmDir(oldDir, true);
     }
     lastWrite_ = timeName;
+    writeVtk();
 
     // purgeWrite: keep the newest purgeWrite time directories of this run
     if (purgeWrite_ > 0)
@@ -1080,7 +1191,7 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         ({
             "field", "fields", "equation", "network", "sampling", "loss", "optimiser",
             "device", "precision", "chunkSize", "nThreads", "logInterval",
-            "references", "scaling", "convergence"
+            "references", "scaling", "convergence", "vtk"
         })
     );
 
@@ -1238,6 +1349,11 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
 
     selectDevice();
     readReferences();
+    vtk_.reset(new pinnVtkWriter(mesh_, dict_.subOrEmptyDict("vtk")));
+    if (vtk_->enabled())
+    {
+        vtk_->checkWritable();
+    }
     if (Pstream::parRun() && !domain_.decompositionInvariant())
     {
         Info<< "Sampling:  no decomposePar addressing: the points are not"
