@@ -91,201 +91,24 @@ def usage_text():
     return "\n".join(lines)
 
 
-class InputError(Exception):
-    pass
+# The readers, the time selection, the lattice helpers and the profile writer
+# are the 2D cavity's (../cavity/centrelines.py, loaded from beside this
+# tutorial): one implementation for both tutorials
+import importlib.util
 
-
-# ---------------------------------------------------------------- OpenFOAM io
-
-def read_text(path):
-    """Text of an OpenFOAM file, PATH or PATH.gz."""
-    if os.path.isfile(path):
-        opener = gzip.open if path.endswith(".gz") else open
-        with opener(path, "rt") as f:
-            return f.read()
-    if os.path.isfile(path + ".gz"):
-        with gzip.open(path + ".gz", "rt") as f:
-            return f.read()
-    raise InputError("no file " + path)
-
-
-def strip_comments(text):
-    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-    return re.sub(r"//[^\n]*", " ", text)
-
-
-def check_ascii(text, path):
-    m = re.search(r"\bformat\s+(\w+)\s*;", text)
-    if m and m.group(1) != "ascii":
-        raise InputError(path + ": format " + m.group(1)
-                         + " (only ascii is read: foamFormatConvert)")
-
-
-def list_body(text, start, path):
-    """(count, body) of the list 'N ( ... )' at text[start:]."""
-    m = re.compile(r"\s*(\d+)\s*\(").match(text, start)
-    if not m:
-        raise InputError(path + ": expected 'N (' of a list")
-    n = int(m.group(1))
-    # The list ends at the ')' that closes the '(' just matched
-    depth, i = 1, m.end()
-    end = len(text)
-    while i < end and depth:
-        c = text[i]
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        i += 1
-    if depth:
-        raise InputError(path + ": unterminated list")
-    return n, text[m.end():i - 1]
-
-
-def parse_vectors(body, n, path):
-    vals = re.findall(r"\(\s*([^()\s]+)\s+([^()\s]+)\s+([^()\s]+)\s*\)", body)
-    if len(vals) != n:
-        raise InputError("%s: %d vectors read, %d expected" % (path, len(vals), n))
-    return [(float(a), float(b), float(c)) for a, b, c in vals]
-
-
-def read_vector_internal_field(path, ncells=None):
-    """The internalField of an ascii volVectorField, one vector per cell."""
-    text = strip_comments(read_text(path))
-    check_ascii(text, path)
-    m = re.search(r"\binternalField\s+", text)
-    if not m:
-        raise InputError(path + ": no internalField")
-    rest = text[m.end():]
-    mu = re.match(r"uniform\s*\(\s*(\S+)\s+(\S+)\s+(\S+)\s*\)", rest)
-    if mu:
-        if ncells is None:
-            raise InputError(path + ": uniform internalField and no cell count")
-        v = tuple(float(x) for x in mu.groups())
-        return [v] * ncells
-    mn = re.match(r"nonuniform\s+List<vector>", rest)
-    if not mn:
-        raise InputError(path + ": internalField is neither uniform nor "
-                         "nonuniform List<vector>")
-    n, body = list_body(rest, mn.end(), path)
-    return parse_vectors(body, n, path)
-
-
-def read_label_list(path):
-    text = strip_comments(read_text(path))
-    check_ascii(text, path)
-    m = re.search(r"\}", text)          # after the FoamFile header
-    n, body = list_body(text, m.end() if m else 0, path)
-    vals = [int(x) for x in body.split()]
-    if len(vals) != n:
-        raise InputError("%s: %d labels read, %d expected" % (path, len(vals), n))
-    return vals
-
-
-def mesh_cell_centres(case):
-    """Vertex average of each cell from constant/polyMesh."""
-    mesh = os.path.join(case, "constant", "polyMesh")
-    ppath = os.path.join(mesh, "points")
-    text = strip_comments(read_text(ppath))
-    check_ascii(text, ppath)
-    m = re.search(r"\}", text)
-    n, body = list_body(text, m.end() if m else 0, ppath)
-    points = parse_vectors(body, n, ppath)
-
-    fpath = os.path.join(mesh, "faces")
-    text = strip_comments(read_text(fpath))
-    check_ascii(text, fpath)
-    m = re.search(r"\}", text)
-    nf, body = list_body(text, m.end() if m else 0, fpath)
-    faces = [[int(x) for x in f.split()]
-             for f in re.findall(r"\d+\s*\(([^()]*)\)", body)]
-    if len(faces) != nf:
-        raise InputError("%s: %d faces read, %d expected" % (fpath, len(faces), nf))
-
-    owner = read_label_list(os.path.join(mesh, "owner"))
-    neighbour = read_label_list(os.path.join(mesh, "neighbour"))
-    ncells = max(owner) + 1
-    verts = [set() for _ in range(ncells)]
-    for fi, f in enumerate(faces):
-        verts[owner[fi]].update(f)
-        if fi < len(neighbour):
-            verts[neighbour[fi]].update(f)
-    centres = []
-    for vs in verts:
-        sx = sy = sz = 0.0
-        for p in vs:
-            x, y, z = points[p]
-            sx += x
-            sy += y
-            sz += z
-        k = float(len(vs))
-        centres.append((sx / k, sy / k, sz / k))
-    return centres
-
-
-def is_time_name(name):
-    try:
-        float(name)
-        return True
-    except ValueError:
-        return False
-
-
-def select_time(case, time):
-    """Time directory name of CASE holding U: TIME or the latest."""
-    if time != "latestTime":
-        if not os.path.isdir(os.path.join(case, time)):
-            raise InputError("no time directory %s in %s" % (time, case))
-        return time
-    times = [d for d in os.listdir(case)
-             if is_time_name(d) and os.path.isdir(os.path.join(case, d))
-             and (os.path.isfile(os.path.join(case, d, "U"))
-                  or os.path.isfile(os.path.join(case, d, "U.gz")))]
-    if not times:
-        raise InputError("no time directory with U in " + case)
-    return max(times, key=float)
-
-
-# ------------------------------------------------------------------ sampling
-
-def interp(xs, ys, x):
-    """Piecewise-linear y(x) for increasing xs (clamped at the ends)."""
-    if x <= xs[0]:
-        return ys[0]
-    if x >= xs[-1]:
-        return ys[-1]
-    lo, hi = 0, len(xs) - 1
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if xs[mid] <= x:
-            lo = mid
-        else:
-            hi = mid
-    t = (x - xs[lo]) / (xs[hi] - xs[lo])
-    return ys[lo] + t * (ys[hi] - ys[lo])
-
-
-def unique_sorted(values, tol):
-    out = []
-    for v in sorted(values):
-        if not out or v - out[-1] > tol:
-            out.append(v)
-    return out
-
-
-def index_of(levels, v, tol):
-    """Index of the level within tol of v (levels sorted)."""
-    lo, hi = 0, len(levels) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if levels[mid] < v - tol:
-            lo = mid + 1
-        elif levels[mid] > v + tol:
-            hi = mid - 1
-        else:
-            return mid
-    raise InputError("cell centre %g off the columns/rows of the mesh" % v)
-
+_spec = importlib.util.spec_from_file_location(
+    "centrelines2D",
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cavity", "centrelines.py"))
+_c2 = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_c2)
+InputError = _c2.InputError
+read_vector_internal_field = _c2.read_vector_internal_field
+mesh_cell_centres = _c2.mesh_cell_centres
+select_time = _c2.select_time
+interp = _c2.interp
+unique_sorted = _c2.unique_sorted
+index_of = _c2.index_of
+write_profile = _c2.write_profile
 
 
 def centreline_profiles(centres, U, L, Ulid):
@@ -382,17 +205,6 @@ def profiles_of(case, time, L, Ulid):
         raise InputError("%s: %s" % (tdir, e))
     return tname, csource, uy, vx, wmax
 
-
-def write_profile(path, header, rows, names):
-    with open(path, "w") as f:
-        for h in header:
-            f.write("# " + h + "\n")
-        f.write("# " + "  ".join(names) + "\n")
-        for r in rows:
-            f.write("  ".join("%.8g" % x for x in r) + "\n")
-
-
-# ---------------------------------------------------------------------- main
 
 def parse_args(argv):
     opts = {"case": ".", "time": "latestTime", "label": None, "output": None,
