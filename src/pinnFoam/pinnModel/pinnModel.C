@@ -277,12 +277,7 @@ void Foam::pinnModel::checkWellPosed() const
     for (label k = 0; k < fields_->nOutputs(); ++k)
     {
         const pinnBoundaryTerms& terms = fields_->terms(k);
-        bool fixes = false;
-        for (const auto& t : terms.terms())
-        {
-            fixes = fixes || (t.alpha.size() && max(t.alpha) > 0);
-        }
-        if (!equation_->needsFixedValue(k) || returnReduce(fixes, orOp<bool>()))
+        if (!equation_->needsFixedValue(k) || terms.fixesValue())
         {
             continue;
         }
@@ -980,7 +975,7 @@ void Foam::pinnModel::writeVtk()
     const label nEq = residuals_.size();
 
     List<point> pts(nI);
-    scalarList r(nI + 0), w(nI);
+    scalarList r(nI), w(nI);
     labelList kind(nI, 0);
     auto toPoint = [&](const double* xi)
     {
