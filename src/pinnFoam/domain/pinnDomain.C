@@ -485,13 +485,70 @@ void Foam::pinnDomain::networkCoordinates
 }
 
 
+Foam::scalarList Foam::pinnDomain::globalCellValues
+(
+    const scalarField& local
+) const
+{
+    if (local.size() != globalCell_.size())
+    {
+        FatalErrorInFunction
+            << local.size() << " cell values for " << globalCell_.size()
+            << " cells" << abort(FatalError);
+    }
+    scalarList g(nGlobalCells(), Zero);
+    forAll(local, celli)
+    {
+        g[globalCell_[celli]] = local[celli];
+    }
+    if (Pstream::parRun())
+    {
+        // each global cell is on one processor: the sum is exact
+        Pstream::listCombineGather(g, plusEqOp<scalar>());
+        Pstream::listCombineScatter(g);
+    }
+    return g;
+}
+
+
+Foam::scalarList Foam::pinnDomain::globalPatchValues
+(
+    const label patchi,
+    const scalarField& local
+) const
+{
+    labelList index;
+    const label nGlobal = globalPatchFaces(patchi, index);
+    if (local.size() != index.size())
+    {
+        FatalErrorInFunction
+            << local.size() << " face values for the " << index.size()
+            << " faces of patch " << mesh_.boundaryMesh()[patchi].name()
+            << abort(FatalError);
+    }
+    scalarList g(nGlobal, Zero);
+    forAll(local, facei)
+    {
+        g[index[facei]] = local[facei];
+    }
+    if (Pstream::parRun())
+    {
+        Pstream::listCombineGather(g, plusEqOp<scalar>());
+        Pstream::listCombineScatter(g);
+    }
+    return g;
+}
+
+
 void Foam::pinnDomain::sampleInterior
 (
     const label n,
     const uint64_t seed,
     const uint64_t draw,
     List<point>& points,
-    labelList& cellOfPoint
+    labelList& cellOfPoint,
+    const label stream,
+    const scalarList* density
 ) const
 {
     if (n < 0)
@@ -501,6 +558,31 @@ void Foam::pinnDomain::sampleInterior
             << abort(FatalError);
     }
 
+    // Cell weights: the volumes, or volume x density
+    scalarList weighted;
+    if (density)
+    {
+        if (density->size() != nGlobalCells())
+        {
+            FatalErrorInFunction
+                << "Density of " << density->size() << " values for "
+                << nGlobalCells() << " cells" << abort(FatalError);
+        }
+        weighted.setSize(nGlobalCells());
+        scalar sum = 0;
+        forAll(weighted, g)
+        {
+            sum += globalCellVolume(g)*max((*density)[g], scalar(0));
+            weighted[g] = sum;
+        }
+        if (!(sum > 0))
+        {
+            FatalErrorInFunction
+                << "Sampling density is zero everywhere" << abort(FatalError);
+        }
+    }
+    const scalarList& cumulative = density ? weighted : cumulativeVolume_;
+
     const pointField& pts = mesh_.points();
     const vectorField& cellC = mesh_.cellCentres();
     const vectorField& faceC = mesh_.faceCentres();
@@ -509,12 +591,12 @@ void Foam::pinnDomain::sampleInterior
     cellOfPoint.setSize(n);
     label nLocal = 0;
 
-    drawStream uniform(seed, draw, interiorStream);
+    drawStream uniform(seed, draw, interiorStream + 2*uint32_t(stream));
 
     for (label k = 0; k < n; ++k)
     {
-        // Cell by volume, over the whole mesh
-        const label globalCelli = pickCumulative(cumulativeVolume_, uniform());
+        // Cell by volume (x density), over the whole mesh
+        const label globalCelli = pickCumulative(cumulative, uniform());
         const label celli = localCell_[globalCelli];
         if (celli < 0)
         {
@@ -522,9 +604,7 @@ void Foam::pinnDomain::sampleInterior
             uniform(); uniform(); uniform(); uniform();
             continue;
         }
-        const scalar cellV =
-            cumulativeVolume_[globalCelli]
-          - (globalCelli > 0 ? cumulativeVolume_[globalCelli - 1] : 0);
+        const scalar cellV = globalCellVolume(globalCelli);
 
         // Tet of the cell by volume: first tet whose running sum passes
         // the target; the last tet with volume catches round-off.  Faces
@@ -601,7 +681,8 @@ void Foam::pinnDomain::sampleBoundary
     const uint64_t seed,
     const uint64_t draw,
     boundarySamples& samples,
-    const label stream
+    const label stream,
+    const scalarList* density
 ) const
 {
     const polyBoundaryMesh& bMesh = mesh_.boundaryMesh();
@@ -636,6 +717,13 @@ void Foam::pinnDomain::sampleBoundary
         nFaces += globalPatchFaces(patches[k], index[k]);
     }
 
+    if (density && density->size() != nFaces)
+    {
+        FatalErrorInFunction
+            << "Density of " << density->size() << " values for " << nFaces
+            << " faces" << abort(FatalError);
+    }
+
     labelList facePatch(nFaces, -1);
     labelList faceLocal(nFaces, -1);
     scalarList cumulativeArea(nFaces, Zero);
@@ -646,6 +734,10 @@ void Foam::pinnDomain::sampleBoundary
         {
             const label j = offset[k] + index[k][facei];
             cumulativeArea[j] = faceArea(pp.start() + facei);
+            if (density)
+            {
+                cumulativeArea[j] *= max((*density)[j], scalar(0));
+            }
             facePatch[j] = patches[k];
             faceLocal[j] = facei;
         }
@@ -694,8 +786,7 @@ void Foam::pinnDomain::sampleBoundary
         const face& lf = pp.localFaces()[facei];
         const point& fc = faceC[meshFacei];
 
-        const scalar area =
-            cumulativeArea[j] - (j > 0 ? cumulativeArea[j - 1] : 0);
+        const scalar area = faceArea(meshFacei);
 
         // Triangle (fc, p_i, p_i+1) of the face by area
         const scalar target = uniform()*area;

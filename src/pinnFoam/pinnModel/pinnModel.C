@@ -729,6 +729,64 @@ void Foam::pinnModel::restart()
             << " from the initial time"
             << exit(FatalError);
     }
+    // The sampler's state: an adaptive sampler's densities or points of the
+    // draw the checkpoint trained on
+    {
+        const fileName samplerFile = stateFile.path()/"sampler";
+        std::string sBytes;
+        std::int64_t nS = -1;
+        if (Pstream::master())
+        {
+            const fileName summary = stateFile.path()/"pinnState";
+            bool expected = false;
+            if (isFile(summary))
+            {
+                IFstream si(summary);
+                expected =
+                    dictionary(si).getOrDefault<bool>("samplerState", false);
+            }
+            if (isFile(samplerFile))
+            {
+                std::ifstream sf(samplerFile, std::ios::binary);
+                std::ostringstream ss;
+                ss << sf.rdbuf();
+                sBytes = ss.str();
+                nS = std::int64_t(sBytes.size());
+            }
+            else if (expected)
+            {
+                nS = -2;
+            }
+        }
+        comm_.broadcast(&nS, sizeof(nS));
+        if (nS == -2)
+        {
+            FatalErrorInFunction
+                << "Checkpoint " << stateFile.path() << " lacks the sampler"
+                << " state (" << samplerFile.name() << ") that it was written"
+                << " with" << nl
+                << "    The file was deleted: start from an earlier time or"
+                << " from the initial time" << exit(FatalError);
+        }
+        if (nS >= 0)
+        {
+            sBytes.resize(nS);
+            if (nS > 0)
+            {
+                comm_.broadcast(&sBytes[0], sBytes.size());
+            }
+            if (sampler_->adaptive())
+            {
+                sampler_->setState(sBytes, samplerFile);
+            }
+            else
+            {
+                Info<< "    (the checkpoint's sampler state is not used by"
+                    << " sampling type " << sampler_->type() << ")" << nl;
+            }
+        }
+    }
+
     Info<< "Restarted from " << stateFile << " (iteration "
         << label(runner_->iteration()) << ", " << runner_->phase().c_str() << ")" << nl;
 }
@@ -917,6 +975,98 @@ void Foam::pinnModel::writeErrors(const fileName& dir)
 }
 
 
+Foam::point Foam::pinnModel::casePoint(const double* x) const
+{
+    // back to case coordinates, the solved directions only
+    point p(domain_.mesh().bounds().centre());
+    const labelList& comps = domain_.components();
+    forAll(comps, d)
+    {
+        p[comps[d]] = scaling_->origin()[comps[d]] + scaling_->length()*x[d];
+    }
+    return p;
+}
+
+
+void Foam::pinnModel::interiorResiduals
+(
+    const UList<point>& points,
+    scalarList& r
+)
+{
+    scalarList coords;
+    domain_.networkCoordinates(points, coords);
+    std::vector<double> x(coords.begin(), coords.end()), values, res;
+    runner_->evaluate(x, values, res);
+    const label nEq = residuals_.size();
+    r.setSize(points.size());
+    forAll(r, i)
+    {
+        double sum = 0;
+        for (label e = 0; e < nEq; ++e)
+        {
+            sum += res[i*nEq + e]*res[i*nEq + e];
+        }
+        r[i] = std::sqrt(sum);
+    }
+}
+
+
+void Foam::pinnModel::boundaryResiduals
+(
+    const pinn::BoundarySet<double>& set,
+    scalarList& r
+)
+{
+    const label D = domain_.nDim();
+    const label nOut = fields_->nOutputs();
+    const label nB = set.size();
+    const double h = 1e-4;
+    std::vector<double> x;
+    x.reserve(3*nB*D);
+    for (label i = 0; i < nB; ++i)
+    {
+        for (const double shift : {0.0, h, 2*h})
+        {
+            for (label d = 0; d < D; ++d)
+            {
+                x.push_back(set.x[i*D + d] - shift*set.normal[i*D + d]);
+            }
+        }
+    }
+    std::vector<double> values, res;
+    runner_->evaluate(x, values, res);
+    r.setSize(nB);
+    for (label i = 0; i < nB; ++i)
+    {
+        const label k = set.component[i];
+        const double u0 = values[(3*i)*nOut + k];
+        const double u1 = values[(3*i + 1)*nOut + k];
+        const double u2 = values[(3*i + 2)*nOut + k];
+        const double dn = (3*u0 - 4*u1 + u2)/(2*h);
+        r[i] = std::abs(set.alpha[i]*u0 + set.beta[i]*dn - set.g[i]);
+    }
+}
+
+
+Foam::pinnSampler::residualFunctions Foam::pinnModel::residualFunctions()
+{
+    pinnSampler::residualFunctions fns;
+    fns.interior = [this](const UList<point>& pts, scalarList& r)
+    {
+        interiorResiduals(pts, r);
+    };
+    fns.boundary = [this](const pinn::BoundarySet<double>& set, scalarList& r)
+    {
+        // the sampler's rows are in case units
+        pinn::BoundarySet<double> net(set);
+        scaling_->toNetwork(net);
+        boundaryResiduals(net, r);
+    };
+    return fns;
+}
+
+
 void Foam::pinnModel::writeVtk()
 {
     if (!vtk_->enabled())
@@ -945,75 +1095,34 @@ void Foam::pinnModel::writeVtk()
     vtk_->write(runTime_.timeName(), iteration, scalars, vectors);
 
     // The collocation points of the current draw: interior points with the
-    // norm of their equation residuals (case units of each equation scaled
-    // to network units: the training's own measure), boundary points with
-    // the largest absolute residual of their rows in network units; the
-    // normal derivative of a row from the network by a second-order
-    // one-sided difference inward (h = 1e-4 in network coordinates)
+    // norm of their equation residuals, boundary points (one per row) with
+    // the residual of the row
     pinn::InteriorSet<double> interior;
     pinn::BoundarySet<double> boundary;
     sampler_->draw(currentDraw_ < 0 ? 0 : currentDraw_, interior, boundary);
     scaling_->toNetwork(boundary);
     const label D = domain_.nDim();
-    const label nOut = fields_->nOutputs();
     const label nI = interior.w.size();
     const label nB = boundary.size();
-    const double h = 1e-4;
-    std::vector<double> x(interior.x);
-    for (label i = 0; i < nB; ++i)
-    {
-        for (const double shift : {0.0, h, 2*h})
-        {
-            for (label d = 0; d < D; ++d)
-            {
-                x.push_back(boundary.x[i*D + d] - shift*boundary.normal[i*D + d]);
-            }
-        }
-    }
-    std::vector<double> values, res;
-    runner_->evaluate(x, values, res);
-    const label nEq = residuals_.size();
 
     List<point> pts(nI);
-    scalarList r(nI), w(nI);
-    labelList kind(nI, 0);
-    auto toPoint = [&](const double* xi)
-    {
-        // back to case coordinates, the solved directions only
-        point p(domain_.mesh().bounds().centre());
-        const labelList& comps = domain_.components();
-        forAll(comps, d)
-        {
-            p[comps[d]] = scaling_->origin()[comps[d]] + scaling_->length()*xi[d];
-        }
-        return p;
-    };
     for (label i = 0; i < nI; ++i)
     {
-        pts[i] = toPoint(&interior.x[i*D]);
-        double sum = 0;
-        for (label e = 0; e < nEq; ++e)
-        {
-            sum += res[i*nEq + e]*res[i*nEq + e];
-        }
-        r[i] = std::sqrt(sum);
-        w[i] = interior.w[i];
+        pts[i] = casePoint(&interior.x[i*D]);
     }
-    // Boundary points: one per (point, row); rows of one point are adjacent
-    // in the sampler's order only per output, so every row is its own entry
-    DynamicList<point> bPts;
-    DynamicList<scalar> bR, bW;
+    scalarList r;
+    interiorResiduals(pts, r);
+    scalarList w(interior.w.begin(), interior.w.end());
+    labelList kind(nI, 0);
+
+    scalarList bR;
+    boundaryResiduals(boundary, bR);
+    List<point> bPts(nB);
+    scalarList bW(nB);
     for (label i = 0; i < nB; ++i)
     {
-        const label k = boundary.component[i];
-        const label j = nI + 3*i;
-        const double u0 = values[j*nOut + k];
-        const double u1 = values[(j + 1)*nOut + k];
-        const double u2 = values[(j + 2)*nOut + k];
-        const double dn = (3*u0 - 4*u1 + u2)/(2*h);
-        bPts.append(toPoint(&boundary.x[i*D]));
-        bR.append(std::abs(boundary.alpha[i]*u0 + boundary.beta[i]*dn - boundary.g[i]));
-        bW.append(boundary.w[i]);
+        bPts[i] = casePoint(&boundary.x[i*D]);
+        bW[i] = boundary.w[i];
     }
     pts.append(bPts);
     r.append(bR);
@@ -1065,7 +1174,8 @@ void Foam::pinnModel::writeTimeDir()
     }
 
     // Checkpoint: one network, written by the master (into processor0 in
-    // a parallel run)
+    // a parallel run); the sampler's state is the whole run's (collective)
+    const std::string samplerState = sampler_->state();
     if (Pstream::master())
     {
         const fileName pinnDir = tmpDir/"uniform"/"pinn";
@@ -1078,6 +1188,19 @@ void Foam::pinnModel::writeTimeDir()
             FatalErrorInFunction
                 << "Could not write the checkpoint " << pinnDir/"state"
                 << " (disk full?)" << exit(FatalError);
+        }
+
+        if (!samplerState.empty())
+        {
+            std::ofstream ss(pinnDir/"sampler", std::ios::binary);
+            ss.write(samplerState.data(), samplerState.size());
+            ss.close();
+            if (!ss)
+            {
+                FatalErrorInFunction
+                    << "Could not write the sampler state " << pinnDir/"sampler"
+                    << " (disk full?)" << exit(FatalError);
+            }
         }
 
         IOdictionary state
@@ -1093,6 +1216,8 @@ void Foam::pinnModel::writeTimeDir()
         state.add("network", string(problem_.net.describe()));
         state.add("equation", equation_->description());
         state.add("samplingDraw", currentDraw_);
+        state.add("sampler", word(sampler_->type()));
+        state.add("samplerState", !samplerState.empty());
         scaling_->write(state);
         writeInto(state, tmpDir);
     }
@@ -1429,6 +1554,11 @@ void Foam::pinnModel::iterate()
     const label drawi = sampler_->drawIndex(it);
     if (drawi != currentDraw_)
     {
+        if (sampler_->adaptive() && !sampler_->adaptedTo(drawi))
+        {
+            // the points of this draw follow the network as it is now
+            sampler_->adapt(drawi, residualFunctions());
+        }
         pinn::InteriorSet<double> interior;
         pinn::BoundarySet<double> boundary;
         sampler_->draw(drawi, interior, boundary);

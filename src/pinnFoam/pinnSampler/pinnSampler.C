@@ -183,69 +183,102 @@ void Foam::pinnSampler::draw
     // Interior
     List<point> pts;
     labelList cells;
-    domain_.sampleInterior(nInterior_, seed_, drawi, pts, cells);
+    scalarList w;
+    interiorPoints(drawi, pts, cells, w);
     scalarList coords;
     domain_.networkCoordinates(pts, coords);
     interior.x.assign(coords.begin(), coords.end());
-    // nInterior_, nBoundary_ are global counts: the weights make the loss
-    // the global mean whatever share of the points this processor holds
-    interior.w.assign(pts.size(), equationWeight_/nInterior_);
+    interior.w.assign(w.begin(), w.end());
 
     // Boundary: patch by patch, each patch with its own stream, so that a
     // small patch gets its share of points whatever its area
     const label nGroups = groupName_.size();
     const labelList counts(patchCounts());
     boundary = pinn::BoundarySet<double>();
-    auto append = [&](const scalarList& coords, const pinnDomain::boundarySamples* bs, const label k, const scalarList& alpha, const scalarList& beta, const scalarList& g, const scalar w, const label grp)
-    {
-        boundary.x.insert(boundary.x.end(), coords.begin(), coords.end());
-        boundary.alpha.insert(boundary.alpha.end(), alpha.begin(), alpha.end());
-        boundary.beta.insert(boundary.beta.end(), beta.begin(), beta.end());
-        boundary.g.insert(boundary.g.end(), g.begin(), g.end());
-        forAll(alpha, i)
-        {
-            for (label d = 0; d < D; ++d)
-            {
-                boundary.normal.push_back(bs ? domain_.coordinate(bs->normal[i], d) : 0.0);
-            }
-            boundary.w.push_back(w);
-            boundary.component.push_back(k);
-            boundary.group.push_back(grp);
-        }
-    };
     forAll(groupPatch_, grp)
     {
         pinnDomain::boundarySamples bs;
         domain_.sampleBoundary
         (
-            labelList(1, groupPatch_[grp]), counts[grp], seed_, drawi, bs, grp
+            labelList(1, groupPatch_[grp]), counts[grp], seed_, drawi, bs, grp,
+            faceDensity(grp)
         );
-        domain_.networkCoordinates(bs.points, coords);
 
         // Each patch's term is the mean over its points: the boundary loss
         // is boundaryWeight times the average over the patches of
         // patchWeight*mean(r^2), summed over the patch's conditions
-        const scalar w =
+        const scalar wp =
             boundaryWeight_*patchWeight_[grp]/(nGroups*scalar(counts[grp]));
-        forAll(terms_, k)
-        {
-            if (!terms_[k].hasTerm(groupPatch_[grp]))
-            {
-                continue;
-            }
-            scalarList alpha, beta, g;
-            terms_[k].evaluate(bs, alpha, beta, g);
-            append(coords, &bs, k, alpha, beta, g, w, grp);
-        }
+        appendRows(grp, bs, wp, boundaryWeightFactors(grp, bs), boundary);
     }
     if (refOutput_ >= 0 && refHere_)
     {
         domain_.networkCoordinates(List<point>(1, refPoint_), coords);
-        append
-        (
-            coords, nullptr, refOutput_, scalarList(1, 1.0), scalarList(1, Zero),
-            scalarList(1, refValue_), boundaryWeight_/nGroups, nGroups - 1
-        );
+        boundary.x.insert(boundary.x.end(), coords.begin(), coords.end());
+        boundary.alpha.push_back(1);
+        boundary.beta.push_back(0);
+        boundary.g.push_back(refValue_);
+        for (label d = 0; d < D; ++d)
+        {
+            boundary.normal.push_back(0);
+        }
+        boundary.w.push_back(boundaryWeight_/nGroups);
+        boundary.component.push_back(refOutput_);
+        boundary.group.push_back(nGroups - 1);
+    }
+}
+
+
+void Foam::pinnSampler::interiorPoints
+(
+    const label drawi,
+    List<point>& points,
+    labelList& cells,
+    scalarList& weights
+) const
+{
+    domain_.sampleInterior(nInterior_, seed_, drawi, points, cells);
+    // nInterior_, nBoundary_ are global counts: the weights make the loss
+    // the global mean whatever share of the points this processor holds
+    weights.setSize(points.size());
+    weights = equationWeight_/nInterior_;
+}
+
+
+void Foam::pinnSampler::appendRows
+(
+    const label grp,
+    const pinnDomain::boundarySamples& bs,
+    const scalar w,
+    const scalarList& factors,
+    pinn::BoundarySet<double>& set
+) const
+{
+    const label D = domain_.nDim();
+    scalarList coords;
+    domain_.networkCoordinates(bs.points, coords);
+    forAll(terms_, k)
+    {
+        if (!terms_[k].hasTerm(groupPatch_[grp]))
+        {
+            continue;
+        }
+        scalarList alpha, beta, g;
+        terms_[k].evaluate(bs, alpha, beta, g);
+        set.x.insert(set.x.end(), coords.begin(), coords.end());
+        set.alpha.insert(set.alpha.end(), alpha.begin(), alpha.end());
+        set.beta.insert(set.beta.end(), beta.begin(), beta.end());
+        set.g.insert(set.g.end(), g.begin(), g.end());
+        forAll(alpha, i)
+        {
+            for (label d = 0; d < D; ++d)
+            {
+                set.normal.push_back(domain_.coordinate(bs.normal[i], d));
+            }
+            set.w.push_back(factors.empty() ? w : w*factors[i]);
+            set.component.push_back(k);
+            set.group.push_back(grp);
+        }
     }
 }
 
