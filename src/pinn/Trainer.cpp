@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <istream>
 #include <ostream>
 #include <numeric>
@@ -37,6 +38,17 @@ void putVec(std::ostream& os, const std::vector<T>& v)
     os.write(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
 
+//- Bytes left in a stream (a corrupt length must not allocate beyond them)
+std::int64_t bytesLeft(std::istream& is)
+{
+    const std::istream::pos_type here = is.tellg();
+    if (here < 0) return std::numeric_limits<std::int64_t>::max();
+    is.seekg(0, std::ios::end);
+    const std::istream::pos_type end = is.tellg();
+    is.seekg(here);
+    return std::int64_t(end - here);
+}
+
 template<class T>
 void getVec(std::istream& is, std::vector<T>& v, std::int64_t expected = -1)
 {
@@ -46,6 +58,12 @@ void getVec(std::istream& is, std::vector<T>& v, std::int64_t expected = -1)
     {
         throw std::runtime_error("pinnFoam state has a vector of " + std::to_string(n)
             + " entries where " + std::to_string(expected) + " are expected");
+    }
+    if (n > bytesLeft(is) / std::int64_t(sizeof(T)))
+    {
+        throw std::runtime_error("pinnFoam state is truncated or corrupt: a vector of "
+            + std::to_string(n) + " entries, " + std::to_string(bytesLeft(is))
+            + " bytes left in the file");
     }
     v.resize(n);
     is.read(reinterpret_cast<char*>(v.data()), n * sizeof(T));
@@ -431,6 +449,11 @@ void Trainer<Real>::read(std::istream& is)
     getVec(is, fTerms_.bc);
     std::int64_t hist;
     get(is, hist);
+    if (hist < 0 || hist > bytesLeft(is) / std::int64_t(2 * sizeof(std::int64_t)))
+    {
+        throw std::runtime_error("pinnFoam state is truncated or corrupt: an L-BFGS history of "
+            + std::to_string(hist) + " pairs");
+    }
     s_.assign(hist, {});
     y_.assign(hist, {});
     for (std::int64_t k = 0; k < hist; ++k)

@@ -35,6 +35,27 @@ int main(int argc, char *argv[])
 
     #include "setRootCase.H"
     #include "createTime.H"
+
+    // A mesh directory with one of its files missing ends in a segmentation
+    // fault inside polyMesh (owner, neighbour): name the file instead
+    {
+        const fileName meshDir = runTime.path()/runTime.findInstance
+        (
+            polyMesh::meshSubDir, "points", IOobject::READ_IF_PRESENT
+        )/polyMesh::meshSubDir;
+        for (const word f : {"points", "faces", "owner", "neighbour", "boundary"})
+        {
+            if (isDir(meshDir) && isFile(meshDir/"points") && !isFile(meshDir/f))
+            {
+                FatalErrorInFunction
+                    << "The mesh " << meshDir << " has no '" << f << "' file"
+                    << " (or " << f << ".gz)" << nl << "    Regenerate the mesh"
+                    << " (blockMesh, a mesh converter) or restore the file,"
+                    << " and check it with checkMesh" << exit(FatalError);
+            }
+        }
+    }
+
     #include "createMesh.H"
 
     pinnModel model(runTime, mesh);
