@@ -13,9 +13,11 @@
 #include "Pstream.H"
 #include "findRefCell.H"
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
@@ -76,9 +78,17 @@ IOobject pinnPropertiesIO(const Time& runTime, const fvMesh& mesh)
     );
     if (!io.typeHeaderOk<IOdictionary>(true))
     {
+        // A decomposed case reads constant/ of the case above processor*
+        fileName path = io.objectPath();
+        if (!isFile(path) && Pstream::parRun())
+        {
+            path = runTime.globalPath()/runTime.constant()/"pinnProperties";
+        }
         FatalErrorInFunction
-            << "pinnFoam reads its settings from " << io.objectPath()
-            << ", which does not exist" << nl
+            << "pinnFoam reads its settings from " << path
+            << (isFile(path) ? ", which is not a dictionary (empty,"
+                " truncated, or no valid FoamFile header)" : ", which does not exist")
+            << nl
             << "    Copy the annotated template and edit it:" << nl
             << "        cp $PINNFOAM_DIR/etc/caseDicts/pinnProperties "
             << runTime.constant() << "/" << nl
@@ -150,6 +160,27 @@ fileName checkpointDir(const Time& runTime, const word& timeName)
 }
 
 
+//- Boundary points of a set (not rows: a point has one row per output with
+//  a condition on its patch; the reference row of group refGroup is none)
+label boundaryPoints
+(
+    const pinn::BoundarySet<double>& b,
+    const label nGroups,
+    const label refGroup
+)
+{
+    std::vector<int> first(nGroups, -1);
+    label n = 0;
+    for (std::size_t r = 0; r < b.component.size(); ++r)
+    {
+        int& f = first[b.group[r]];
+        if (f < 0) f = b.component[r];
+        if (f == b.component[r] && b.group[r] != refGroup) ++n;
+    }
+    return n;
+}
+
+
 std::string lossLine(const pinn::LossTerms& l)
 {
     OStringStream os;
@@ -196,6 +227,25 @@ void Foam::pinnModel::readNetwork(const dictionary& dict)
     (
         dict, "activation", wordList({"tanh", "sin"}), "tanh"
     );
+
+    // Parameters and their Adam moments must fit in memory (a width like
+    // 2e9 would otherwise end in an abort inside the allocator)
+    scalar nParams = 0;
+    for (label l = 0, prev = domain_.nDim(); l <= layers.size(); ++l)
+    {
+        const label next = l < layers.size() ? layers[l] : problem_.pde.nOut;
+        nParams += scalar(prev + 1)*next;
+        prev = next;
+    }
+    if (nParams > 1e9)
+    {
+        FatalIOErrorInFunction(dict)
+            << "Entry 'layers' " << flatOutput(layers) << " in network gives "
+            << nParams << " parameters, more than 1e9 (with Adam's moments "
+            << 3*8*nParams/1073741824 << " GiB in double)" << nl
+            << "    Give smaller hidden layer widths, e.g. 'layers (64 64 64 64);'"
+            << exit(FatalIOError);
+    }
 
     problem_.net.inputDim = domain_.nDim();
     problem_.net.hidden.assign(layers.begin(), layers.end());
@@ -247,6 +297,16 @@ void Foam::pinnModel::checkControlDict() const
             << controlDict.name() << nl
             << "    pinnFoam counts optimiser iterations as time steps: set"
             << " 'deltaT 1;' (endTime is the iteration budget)"
+            << exit(FatalIOError);
+    }
+    if (runTime_.endTime().value() < runTime_.value() + 1 - SMALL)
+    {
+        FatalIOErrorInFunction(controlDict)
+            << "endTime " << runTime_.endTime().value() << " in "
+            << controlDict.name() << " is not after the start time "
+            << runTime_.timeName() << ": there is no iteration to run" << nl
+            << "    endTime is the iteration budget: set it above the start"
+            << " time, e.g. 'endTime " << runTime_.value() + 1000 << ";'"
             << exit(FatalIOError);
     }
     const word wc = controlDict.getOrDefault<word>("writeControl", "timeStep");
@@ -619,6 +679,12 @@ void Foam::pinnModel::readReferences()
 
 void Foam::pinnModel::openFiles()
 {
+    // Progress of this run from here (after the restart): the set-up time
+    // is not counted in the first interval's ms/iteration
+    startIteration_ = runner_->iteration();
+    runSeconds_ = 0;
+    clock_.timeIncrement();
+
     // The master writes them, for the whole run, in the case directory
     if (!Pstream::master())
     {
@@ -628,6 +694,8 @@ void Foam::pinnModel::openFiles()
         runTime_.globalPath()/"postProcessing"/"pinnFoam"/runTime_.timeName();
     mkDir(dir);
 
+    // Loss terms only (all positive: foamMonitor -l plots them on one
+    // logarithmic axis)
     lossFile_.reset(new OFstream(dir/"loss.dat"));
     OFstream& lf = lossFile_();
     lf.precision(12);
@@ -635,7 +703,19 @@ void Foam::pinnModel::openFiles()
         << "# Time total";
     for (const word& e : equation_->equationNames()) lf << " pde(" << e << ")";
     for (const word& g : sampler_->groupNames()) lf << " bc(" << g << ")";
-    lf  << " learningRate phase pointsPerSecond" << endl;
+    lf  << endl;
+
+    trainingFile_.reset(new OFstream(dir/"training.dat"));
+    OFstream& tf = trainingFile_();
+    tf.precision(12);
+    tf  << "# pinnFoam training: optimiser phase, learning rate (Adam; 0 in"
+        << " L-BFGS), wall time per iteration since the last report, points"
+        << " per second, wall seconds of this run's iterations, estimated"
+        << " seconds left to endTime" << nl
+        << "# Time phase learningRate msPerIteration pointsPerSecond elapsed"
+        << " remaining" << endl;
+
+    writeFoamLogDb(dir);
 
     errorsFile_.reset(new OFstream(dir/"errors.dat"));
     OFstream& ef = errorsFile_();
@@ -661,6 +741,49 @@ void Foam::pinnModel::openFiles()
     memoryFile_()
         << "# pinnFoam device memory (bytes; zero on the CPU backend)" << nl
         << "# Time pool inUse peak allocations hostToDevice deviceToHost" << endl;
+}
+
+
+void Foam::pinnModel::writeFoamLogDb(const fileName& dir) const
+{
+    // foamLog makes an awk variable and a file logs/<name>_<n> of each
+    // query name: letters, digits and underscores only
+    auto queryName = [](const std::string& s)
+    {
+        std::string n(s);
+        for (char& c : n)
+        {
+            if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+        }
+        return n;
+    };
+
+    OFstream db(dir/"foamLog.db");
+    db  << "#- OpenFOAM foamLog queries for pinnFoam's log of this case:" << nl
+        << "#      cp " << runTime_.relativePath(dir).c_str()
+        << "/foamLog.db . && foamLog log.pinnFoam" << nl
+        << "#  gives logs/loss_0 (the total), logs/pde_<equation>_0,"
+        << " logs/bc_<group>_0 (as the columns of loss.dat) and"
+        << " logs/learningRate_0" << nl
+        << "#  Format: name/line regular expression/text before the value" << nl
+        << nl
+        << "Separator/^[ \\t]*Time = /Time = " << nl
+        << "Time/^[ \\t]*Time = /Time = " << nl
+        << "executionTime/ExecutionTime = /ExecutionTime = " << nl
+        << "clockTime/ClockTime = /ClockTime = " << nl
+        << "learningRate/^pinnFoam: iteration .*learning rate /learning rate "
+        << nl
+        << "loss/^    loss /    loss " << nl;
+    for (const word& e : equation_->equationNames())
+    {
+        db  << "pde_" << queryName(e).c_str() << "/^    loss / pde(" << e << ") "
+            << nl;
+    }
+    for (const word& g : sampler_->groupNames())
+    {
+        db  << "bc_" << queryName(g).c_str() << "/^    loss / bc(" << g << ") "
+            << nl;
+    }
 }
 
 
@@ -700,10 +823,28 @@ void Foam::pinnModel::restart()
     {
         // The network is in the units of the scaling it was trained with
         const fileName summary = stateFile.path()/"pinnState";
-        if (isFile(summary))
+        if (!isFile(summary))
         {
-            IFstream is(summary);
-            scaling_->checkSame(dictionary(is), summary);
+            FatalErrorInFunction
+                << "Checkpoint " << stateFile << " has no pinnState beside it"
+                << " (" << summary << ": the network, equation and scaling it"
+                << " belongs to)" << nl << "    Restore it, or start from the"
+                << " initial time (startFrom startTime;)" << exit(FatalError);
+        }
+        IFstream is(summary);
+        const dictionary sd(is);
+        scaling_->checkSame(sd, summary);
+        const std::string net = sd.getOrDefault<string>("network", "");
+        const std::string eq = sd.getOrDefault<string>("equation", "");
+        const std::string eqNow = equation_->description();
+        if (net != problem_.net.describe() || eq.substr(0, eq.find(':')) != eqNow.substr(0, eqNow.find(':')))
+        {
+            FatalIOErrorInFunction(sd)
+                << "The checkpoint " << summary << " is of the network '" << net.c_str()
+                << "' and equation '" << eq.c_str() << "'; pinnProperties now gives '"
+                << problem_.net.describe().c_str() << "' and '" << eqNow.c_str() << "'" << nl
+                << "    Restore 'network' and 'equation' in pinnProperties, or start"
+                << " from the initial time (startFrom startTime;)" << exit(FatalIOError);
         }
     }
     bytes.resize(nBytes);
@@ -717,7 +858,10 @@ void Foam::pinnModel::restart()
     {
         FatalErrorInFunction
             << "Cannot restart from " << stateFile << ":" << nl
-            << "    " << err.what() << exit(FatalError);
+            << "    " << err.what() << nl
+            << "    Restore the checkpoint, start from an earlier time that"
+            << " pinnFoam wrote, or from the initial time (startFrom startTime;)"
+            << exit(FatalError);
     }
     if (runner_->iteration() != label(std::round(startValue)))
     {
@@ -729,6 +873,7 @@ void Foam::pinnModel::restart()
             << " from the initial time"
             << exit(FatalError);
     }
+
     // The sampler's state: an adaptive sampler's densities or points of the
     // draw the checkpoint trained on
     {
@@ -1173,6 +1318,36 @@ void Foam::pinnModel::writeTimeDir()
         writeInto(timeDict, tmpDir);
     }
 
+    // The function objects' state, which OpenFOAM writes into the time
+    // directory when the function objects next execute (in the following
+    // runTime.loop()): written here as OpenFOAM writes it (ascii, 16
+    // digits), so that the directory is complete when it appears
+    {
+        IOdictionary& fo = runTime_.functionObjects().stateDict();
+        fo.instance() = timeName;
+        const label oldPrecision = IOstream::precision_;
+        IOstream::precision_ = 16;
+        const fileName file = tmpDir/fo.local()/fo.name();
+        mkDir(file.path());
+        {
+            OFstream os
+            (
+                file,
+                IOstream::ASCII,
+                IOstream::currentVersion,
+                runTime_.writeCompression()
+            );
+            if (!fo.writeHeader(os) || !fo.writeData(os))
+            {
+                FatalErrorInFunction
+                    << "Could not write " << file << " (disk full?)"
+                    << exit(FatalError);
+            }
+            IOobject::writeEndDivider(os);
+        }
+        IOstream::precision_ = oldPrecision;
+    }
+
     // Checkpoint: one network, written by the master (into processor0 in
     // a parallel run); the sampler's state is the whole run's (collective)
     const std::string samplerState = sampler_->state();
@@ -1570,7 +1745,11 @@ void Foam::pinnModel::iterate()
         currentDraw_ = drawi;
         if (Pstream::parRun())
         {
-            logShares(interior.w.size(), boundary.size());
+            const label k = equation_->referenceOutput();
+            const label nG = sampler_->groupNames().size();
+            const label refGroup =
+                k >= 0 && !fields_->terms(k).fixesValue() ? nG - 1 : -1;
+            logShares(interior.w.size(), boundaryPoints(boundary, nG, refGroup));
         }
     }
     runner_->iterate();
@@ -1601,24 +1780,61 @@ void Foam::pinnModel::report()
         perIter > 0 ? (sampler_->nInterior() + sampler_->nBoundary())/perIter : 0;
     itersSinceReport_ = 0;
 
+    // Progress: iterations to endTime (deltaT is 1) and the time left at
+    // this run's mean wall time per iteration (writes included)
+    runSeconds_ += elapsed;
+    const label it = runner_->iteration();
+    const label nLeft = max
+    (
+        label(0),
+        label(std::round(runTime_.endTime().value() - runTime_.value()))
+    );
+    const label done = it - startIteration_;
+    const double remaining = done > 0 ? nLeft*runSeconds_/done : -1;
+    const double adamRate =
+        runner_->phase() == "adam" ? double(runner_->learningRate()) : 0.0;
+
+    // "1 h 02 min", "2 min 51 s", "38 s"
+    auto duration = [](const double t)
+    {
+        const long sec = std::lround(t);
+        std::ostringstream os;
+        if (sec >= 3600)
+        {
+            os  << sec/3600 << " h " << std::setw(2) << std::setfill('0')
+                << (sec % 3600)/60 << " min";
+        }
+        else if (sec >= 60)
+        {
+            os  << sec/60 << " min " << sec % 60 << " s";
+        }
+        else
+        {
+            os  << sec << " s";
+        }
+        return os.str();
+    };
+
     const wordList eqNames = equation_->equationNames();
     const wordList groups = sampler_->groupNames();
-    Info<< "pinnFoam: iteration " << label(runner_->iteration()) << " ("
+    const label total = it + nLeft;
+    Info<< "pinnFoam: iteration " << it << " of " << total << ", "
+        << std::round(1e3*it/max(total, label(1)))/10 << "%, "
         << runner_->phase().c_str();
     if (runner_->phase() == "adam")
     {
         Info<< ", learning rate " << runner_->learningRate();
     }
-    Info<< ")" << nl
-        << "    loss " << loss.total << " = pde";
+    // The terms as the columns of loss.dat (foamLog.db extracts them)
+    Info<< nl
+        << "    loss " << loss.total << " =";
     forAll(eqNames, e)
     {
-        Info<< " " << eqNames[e] << " " << loss.pde[e];
+        Info<< (e ? " +" : "") << " pde(" << eqNames[e] << ") " << loss.pde[e];
     }
-    Info<< " + bc";
     forAll(groups, g)
     {
-        Info<< " " << groups[g] << " " << loss.bc[g];
+        Info<< " + bc(" << groups[g] << ") " << loss.bc[g];
     }
     Info<< nl;
     if (balancing_)
@@ -1632,7 +1848,16 @@ void Foam::pinnModel::report()
         Info<< nl;
     }
     Info<< "    " << 1e3*perIter << " ms/iteration, " << pointsPerSec
-        << " points/s" << nl;
+        << " points/s, ";
+    if (remaining >= 0)
+    {
+        Info<< duration(runSeconds_).c_str() << " elapsed, "
+            << duration(remaining).c_str() << " left" << nl;
+    }
+    else
+    {
+        Info<< "time left not known yet" << nl;
+    }
 
     if (lossFile_.valid())
     {
@@ -1640,8 +1865,14 @@ void Foam::pinnModel::report()
         lf  << runTime_.timeName() << " " << loss.total;
         for (const double v : loss.pde) lf << " " << v;
         for (const double v : loss.bc) lf << " " << v;
-        lf  << " " << runner_->learningRate() << " " << runner_->phase().c_str()
-            << " " << pointsPerSec << endl;
+        lf  << endl;
+    }
+    if (trainingFile_.valid())
+    {
+        trainingFile_()
+            << runTime_.timeName() << " " << runner_->phase().c_str() << " "
+            << adamRate << " " << 1e3*perIter << " " << pointsPerSec << " "
+            << runSeconds_ << " " << max(remaining, 0.0) << endl;
     }
 }
 
