@@ -437,4 +437,139 @@ TEST(pinnDomain, boundaryCountsProportionalToArea)
 }
 
 
+// * * * * * * * * * * * * * Sampling by a density * * * * * * * * * * * * //
+// What the adaptive samplers (RAD, hierarchical, boundary adaptation) draw
+// through: a cell (face) with probability proportional to volume (area) x
+// density, then a point uniform inside it
+
+namespace
+{
+
+//- A density that varies by two orders of magnitude and vanishes in a few
+//  cells (as RAD's with c = 0 where the residual does)
+scalarList testDensity(const label n)
+{
+    scalarList q(n);
+    forAll(q, i)
+    {
+        q[i] = (i % 7 == 3) ? 0 : std::pow(10.0, 2.0*((i*37) % n)/scalar(n));
+    }
+    return q;
+}
+
+} // End anonymous namespace
+
+
+TEST(pinnDomain, densityDrawsFollowVolumeTimesDensity)
+{
+    for (const char* name : {"hex3D", "tet3D", "poly3D", "prism2D"})
+    {
+        foamCase c(name);
+        const fvMesh& mesh = *c.mesh;
+        pinnDomain domain(mesh);
+        const scalarList q(testDensity(mesh.nCells()));
+
+        const label n = 300*mesh.nCells();
+        List<point> x;
+        labelList cellOf;
+        domain.sampleInterior(n, 99, 4, x, cellOf, 0, &q);
+        ASSERT_EQ(x.size(), n) << name;
+
+        labelList counts(mesh.nCells(), Zero);
+        label nOutside = 0;
+        forAll(x, k)
+        {
+            ++counts[cellOf[k]];
+            if
+            (
+                k % 50 == 0
+             && std::abs(pinnTest::windingNumber(mesh, cellOf[k], x[k]) - 1) > 1e-6
+            )
+            {
+                ++nOutside;
+            }
+        }
+        EXPECT_EQ(nOutside, 0) << name << ": points outside their cells";
+
+        // No point where the density vanishes; chi-square over the others
+        labelList obs;
+        scalarList share;
+        forAll(q, i)
+        {
+            if (q[i] == 0)
+            {
+                EXPECT_EQ(counts[i], 0) << name << ": cell " << i;
+            }
+            else
+            {
+                obs.append(counts[i]);
+                share.append(mesh.V()[i]*q[i]);
+            }
+        }
+        const double dof = obs.size() - 1;
+        const double chi2 = chiSquare(obs, share);
+        EXPECT_LT(chi2, dof + 6*std::sqrt(2*dof)) << name;
+        EXPECT_GT(chi2, dof - 6*std::sqrt(2*dof)) << name;
+
+        // Not vacuous: the same counts are far from volume alone
+        EXPECT_GT(chiSquare(counts, mesh.V().field()), dof + 50*std::sqrt(2*dof))
+            << name;
+
+        // A pure function of (seed, draw, density)
+        List<point> y;
+        labelList cellOfY;
+        domain.sampleInterior(n, 99, 4, y, cellOfY, 0, &q);
+        EXPECT_EQ(x, y) << name;
+        EXPECT_EQ(cellOf, cellOfY) << name;
+    }
+}
+
+
+TEST(pinnDomain, boundaryDensityDrawsFollowAreaTimesDensity)
+{
+    for (const char* name : {"hex3D", "poly3D", "prism2D"})
+    {
+        foamCase c(name);
+        const fvMesh& mesh = *c.mesh;
+        pinnDomain domain(mesh);
+        const polyBoundaryMesh& bMesh = mesh.boundaryMesh();
+
+        const labelList patches({0, 1});
+        const label n0 = bMesh[0].size();
+        const label nFaces = n0 + bMesh[1].size();
+        const scalarList q(testDensity(nFaces));
+
+        pinnDomain::boundarySamples s;
+        domain.sampleBoundary(patches, 400*nFaces, 23, 1, s, 0, &q);
+
+        labelList counts(nFaces, Zero);
+        for (label k = 0; k < s.size(); ++k)
+        {
+            ASSERT_TRUE(s.patch[k] == 0 || s.patch[k] == 1) << name;
+            ++counts[s.face[k] + (s.patch[k] == 1 ? n0 : 0)];
+        }
+        labelList obs;
+        scalarList share;
+        forAll(q, i)
+        {
+            const scalar a =
+                mesh.magSf().boundaryField()[i < n0 ? 0 : 1][i < n0 ? i : i - n0];
+            if (q[i] == 0)
+            {
+                EXPECT_EQ(counts[i], 0) << name << ": face " << i;
+            }
+            else
+            {
+                obs.append(counts[i]);
+                share.append(a*q[i]);
+            }
+        }
+        const double dof = obs.size() - 1;
+        const double chi2 = chiSquare(obs, share);
+        EXPECT_LT(chi2, dof + 6*std::sqrt(2*dof)) << name;
+        EXPECT_GT(chi2, dof - 6*std::sqrt(2*dof)) << name;
+    }
+}
+
+
 // ************************************************************************* //
