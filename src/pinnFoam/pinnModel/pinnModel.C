@@ -147,6 +147,46 @@ void writeInto(const regIOobject& obj, const fileName& dir)
 }
 
 
+//- A FatalError, before training, where dir cannot be made or written
+//  (what: what pinnFoam writes there)
+void checkWritable(const fileName& dir, const string& what)
+{
+    const fileName probe = dir/".pinnFoam-write-check";
+
+    // The nearest existing path above dir must be a directory (OpenFOAM's
+    // mkDir would end with a message naming no fix)
+    bool ok = true;
+    for (fileName p = dir; p.size() > 1; p = p.path())
+    {
+        if (exists(p, false, false))
+        {
+            ok = isDir(p);
+            break;
+        }
+    }
+    ok = ok && mkDir(dir) && isDir(dir);
+    if (ok)
+    {
+        {
+            OFstream os(probe);
+            os  << "pinnFoam" << endl;
+            ok = os.good();
+        }
+        ok = ok && isFile(probe);
+        rm(probe);
+    }
+    if (!ok)
+    {
+        FatalErrorInFunction
+            << "pinnFoam cannot write " << what.c_str() << " into " << dir
+            << nl << "    The directory (or one above it) is not a directory,"
+            << " is read-only or the disk is full: make it writable (or"
+            << " remove the file of that name) and run again"
+            << exit(FatalError);
+    }
+}
+
+
 //- The checkpoint directory of a time: <time>/uniform/pinn of the case, or
 //  of processor0 in a parallel run (one network: the master writes it
 //  there, reconstructPar copies uniform/ from processor0)
@@ -685,6 +725,10 @@ void Foam::pinnModel::openFiles()
     runSeconds_ = 0;
     clock_.timeIncrement();
 
+    // Every output directory is writable, or a clear error before training
+    checkWritable(runTime_.path(), "its time directories");
+    // (the VTK writer checks its own directory)
+
     // The master writes them, for the whole run, in the case directory
     if (!Pstream::master())
     {
@@ -692,7 +736,7 @@ void Foam::pinnModel::openFiles()
     }
     const fileName dir =
         runTime_.globalPath()/"postProcessing"/"pinnFoam"/runTime_.timeName();
-    mkDir(dir);
+    checkWritable(dir, "its loss, error and memory histories");
 
     // Loss terms only (all positive: foamMonitor -l plots them on one
     // logarithmic axis)
