@@ -19,8 +19,10 @@
 #include "pinn/pde.hpp"
 #include "pinn/Adam.hpp"
 #include "pinn/Communicator.hpp"
+#include "pinn/sampling.hpp"
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -109,6 +111,11 @@ struct CudaKernelOptions
     //  reading them from a first-layer kernel
     bool firstLayerOnTheFly = true;
 
+    //- Debugging device faults: every kernel is checked as it ends (a
+    //  stream synchronisation after each launch, no CUDA graph), so that a
+    //  fault names its kernel; slower ('checkKernels' in pinnProperties)
+    bool checkKernels = false;
+
     //- Throws std::invalid_argument naming the option out of range
     void check() const;
 };
@@ -136,6 +143,30 @@ public:
 
     virtual void setInterior(const InteriorSet<Real>& pts) = 0;
     virtual void setBoundary(const BoundarySet<Real>& pts) = 0;
+
+    //- Interior points drawn by the backend itself (pinn/sampling.hpp):
+    //  a device backend draws them on the device, without copying points
+    //  through the host. Where canDrawInterior() is false, the points come
+    //  through setInterior only.
+    virtual bool canDrawInterior() const { return false; }
+
+    //- The cells to draw from, once (nMax: the most points of a draw)
+    virtual void setCellTable(const sampling::CellTable& table, idx nMax)
+    {
+        (void)table;
+        (void)nMax;
+        throw std::logic_error(name() + " does not draw interior points itself");
+    }
+
+    //- Replace the interior set by the points of draw d that are in this
+    //  processor's cells (the same as sampling::drawReference gives);
+    //  returns their number. The boundary set is kept (set it first when it
+    //  changes too, so that the device's layout is made once).
+    virtual idx drawInterior(const sampling::InteriorDraw& d)
+    {
+        (void)d;
+        throw std::logic_error(name() + " does not draw interior points itself");
+    }
 
     //- Loss-term scales (loss balancing): every interior weight is taken
     //  times pde, every boundary entry's weight times bc[its group]; all 1

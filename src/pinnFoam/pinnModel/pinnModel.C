@@ -122,14 +122,19 @@ word initialTimeName(const Time& runTime)
 
 //- Write an object into dir (not into its time directory, as
 //  regIOobject::write would): dir/local/name, with the usual header
-void writeInto(const regIOobject& obj, const fileName& dir)
+void writeInto
+(
+    const regIOobject& obj,
+    const fileName& dir,
+    const IOstream::streamFormat fmt
+)
 {
     const fileName file = dir/obj.local()/obj.name();
     mkDir(file.path());
     OFstream os
     (
         file,
-        obj.time().writeFormat(),
+        fmt,
         IOstream::currentVersion,
         obj.time().writeCompression()
     );
@@ -144,6 +149,12 @@ void writeInto(const regIOobject& obj, const fileName& dir)
         FatalErrorInFunction
             << "Could not write " << file << " (disk full?)" << exit(FatalError);
     }
+}
+
+
+void writeInto(const regIOobject& obj, const fileName& dir)
+{
+    writeInto(obj, dir, obj.time().writeFormat());
 }
 
 
@@ -1371,24 +1382,7 @@ void Foam::pinnModel::writeTimeDir()
         fo.instance() = timeName;
         const label oldPrecision = IOstream::precision_;
         IOstream::precision_ = 16;
-        const fileName file = tmpDir/fo.local()/fo.name();
-        mkDir(file.path());
-        {
-            OFstream os
-            (
-                file,
-                IOstream::ASCII,
-                IOstream::currentVersion,
-                runTime_.writeCompression()
-            );
-            if (!fo.writeHeader(os) || !fo.writeData(os))
-            {
-                FatalErrorInFunction
-                    << "Could not write " << file << " (disk full?)"
-                    << exit(FatalError);
-            }
-            IOobject::writeEndDivider(os);
-        }
+        writeInto(fo, tmpDir, IOstream::ASCII);
         IOstream::precision_ = oldPrecision;
     }
 
@@ -1521,7 +1515,8 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     stagnationWarned_(false),
     lbfgsWarned_(false),
     converged_(false),
-    balancing_(false)
+    balancing_(false),
+    cellTableSet_(false)
 {
     pinnDict::checkKeys
     (
@@ -1530,7 +1525,7 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         ({
             "field", "fields", "equation", "network", "sampling", "loss", "optimiser",
             "device", "precision", "chunkSize", "nThreads", "logInterval",
-            "references", "scaling", "convergence", "vtk"
+            "checkKernels", "references", "scaling", "convergence", "vtk"
         })
     );
 
@@ -1668,6 +1663,8 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     );
     pinn::BackendOptions opts;
     opts.chunkSize = pinnDict::getOrDefaultPositive<label>(dict_, "chunkSize", 16384);
+    // Debugging a device fault: each kernel checked as it ends, no graphs
+    opts.cuda.checkKernels = dict_.getOrDefault<bool>("checkKernels", false);
     if (Pstream::parRun())
     {
         // One GPU per rank: the rank's index on its node (the backend wraps
@@ -1778,14 +1775,34 @@ void Foam::pinnModel::iterate()
             // the points of this draw follow the network as it is now
             sampler_->adapt(drawi, residualFunctions());
         }
-        pinn::InteriorSet<double> interior;
-        pinn::BoundarySet<double> boundary;
-        sampler_->draw(drawi, interior, boundary);
-        scaling_->toNetwork(boundary);
         // After a restart mid-draw these are the points the checkpoint's
         // optimiser state belongs to: keep its L-BFGS history
         const bool changed = it == 0 || sampler_->drawIndex(it - 1) != drawi;
-        runner_->setPoints(interior, boundary, changed);
+        pinn::BoundarySet<double> boundary;
+        pinn::sampling::InteriorDraw byDensity;
+        label nHere = 0;
+        if (runner_->canDrawInterior() && sampler_->interiorDraw(drawi, byDensity))
+        {
+            // The backend draws the interior itself (the GPU: on the
+            // device, the points sampleInterior would draw)
+            if (!cellTableSet_)
+            {
+                runner_->setCellTable(domain_.cellTable(), sampler_->nInterior());
+                cellTableSet_ = true;
+                Info<< "Sampling:  interior points drawn on the device" << nl;
+            }
+            sampler_->drawBoundary(drawi, boundary);
+            scaling_->toNetwork(boundary);
+            nHere = label(runner_->drawPoints(byDensity, boundary, changed));
+        }
+        else
+        {
+            pinn::InteriorSet<double> interior;
+            sampler_->draw(drawi, interior, boundary);
+            scaling_->toNetwork(boundary);
+            runner_->setPoints(interior, boundary, changed);
+            nHere = interior.w.size();
+        }
         currentDraw_ = drawi;
         if (Pstream::parRun())
         {
@@ -1793,7 +1810,7 @@ void Foam::pinnModel::iterate()
             const label nG = sampler_->groupNames().size();
             const label refGroup =
                 k >= 0 && !fields_->terms(k).fixesValue() ? nG - 1 : -1;
-            logShares(interior.w.size(), boundaryPoints(boundary, nG, refGroup));
+            logShares(nHere, boundaryPoints(boundary, nG, refGroup));
         }
     }
     runner_->iterate();
@@ -1803,6 +1820,21 @@ void Foam::pinnModel::iterate()
         // the loss is on the host: catch divergence at once
         checkFinite(runner_->loss());
     }
+}
+
+
+void Foam::pinnModel::stop(const std::exception& err) const
+{
+    rmDir(runTime_.path()/(".pinnFoam-writing-" + runTime_.timeName()), true);
+    FatalErrorInFunction
+        << "Training stopped at iteration " << label(runner_->iteration())
+        << " (time " << runTime_.timeName() << ") on the "
+        << runner_->backendName().c_str() << " backend:" << nl
+        << "    " << err.what() << nl
+        << "    The time directories written so far are complete; restart"
+        << " from the last one with 'startFrom latestTime;' in "
+        << runTime_.path()/"system"/"controlDict"
+        << exit(FatalError);
 }
 
 

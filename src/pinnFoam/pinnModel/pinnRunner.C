@@ -43,6 +43,20 @@ public:
         return backend_->name();
     }
 
+    static pinn::BoundarySet<Real> toReal(const pinn::BoundarySet<double>& bs)
+    {
+        pinn::BoundarySet<Real> b;
+        b.x.assign(bs.x.begin(), bs.x.end());
+        b.normal.assign(bs.normal.begin(), bs.normal.end());
+        b.alpha.assign(bs.alpha.begin(), bs.alpha.end());
+        b.beta.assign(bs.beta.begin(), bs.beta.end());
+        b.g.assign(bs.g.begin(), bs.g.end());
+        b.w.assign(bs.w.begin(), bs.w.end());
+        b.component = bs.component;
+        b.group = bs.group;
+        return b;
+    }
+
     void setPoints
     (
         const pinn::InteriorSet<double>& in,
@@ -53,21 +67,43 @@ public:
         pinn::InteriorSet<Real> i;
         i.x.assign(in.x.begin(), in.x.end());
         i.w.assign(in.w.begin(), in.w.end());
-        pinn::BoundarySet<Real> b;
-        b.x.assign(bs.x.begin(), bs.x.end());
-        b.normal.assign(bs.normal.begin(), bs.normal.end());
-        b.alpha.assign(bs.alpha.begin(), bs.alpha.end());
-        b.beta.assign(bs.beta.begin(), bs.beta.end());
-        b.g.assign(bs.g.begin(), bs.g.end());
-        b.w.assign(bs.w.begin(), bs.w.end());
-        b.component = bs.component;
-        b.group = bs.group;
         backend_->setInterior(i);
-        backend_->setBoundary(b);
+        backend_->setBoundary(toReal(bs));
         if (changed)
         {
             trainer_.pointsChanged();
         }
+    }
+
+    bool canDrawInterior() const override
+    {
+        return backend_->canDrawInterior();
+    }
+
+    void setCellTable
+    (
+        const pinn::sampling::CellTable& table,
+        const pinn::idx nMax
+    ) override
+    {
+        backend_->setCellTable(table, nMax);
+    }
+
+    pinn::idx drawPoints
+    (
+        const pinn::sampling::InteriorDraw& interior,
+        const pinn::BoundarySet<double>& bs,
+        const bool changed
+    ) override
+    {
+        // the boundary first: the device lays its pool out once
+        backend_->setBoundary(toReal(bs));
+        const pinn::idx n = backend_->drawInterior(interior);
+        if (changed)
+        {
+            trainer_.pointsChanged();
+        }
+        return n;
     }
 
     void iterate() override

@@ -178,8 +178,6 @@ void Foam::pinnSampler::draw
     pinn::BoundarySet<double>& boundary
 ) const
 {
-    const label D = domain_.nDim();
-
     // Interior
     List<point> pts;
     labelList cells;
@@ -189,6 +187,19 @@ void Foam::pinnSampler::draw
     domain_.networkCoordinates(pts, coords);
     interior.x.assign(coords.begin(), coords.end());
     interior.w.assign(w.begin(), w.end());
+
+    drawBoundary(drawi, boundary);
+}
+
+
+void Foam::pinnSampler::drawBoundary
+(
+    const label drawi,
+    pinn::BoundarySet<double>& boundary
+) const
+{
+    const label D = domain_.nDim();
+    scalarList coords;
 
     // Boundary: patch by patch, each patch with its own stream, so that a
     // small patch gets its share of points whatever its area
@@ -226,6 +237,22 @@ void Foam::pinnSampler::draw
         boundary.component.push_back(refOutput_);
         boundary.group.push_back(nGroups - 1);
     }
+}
+
+
+bool Foam::pinnSampler::interiorDraw
+(
+    const label drawi,
+    pinn::sampling::InteriorDraw& d
+) const
+{
+    d = pinn::sampling::InteriorDraw();
+    d.n = nInterior_;
+    d.seed = seed_;
+    d.draw = uint64_t(drawi);
+    d.stream = pinnDomain::interiorStreamTag(0);
+    d.weight = equationWeight_/nInterior_;
+    return true;
 }
 
 
