@@ -80,6 +80,11 @@ public:
         return trainer_.loss();
     }
 
+    pinn::LossTerms currentLoss() override
+    {
+        return trainer_.currentLoss();
+    }
+
     void evaluate
     (
         const std::vector<double>& x,
