@@ -1389,7 +1389,6 @@ void Foam::pinnModel::writeTimeDir()
     const word tmpInstance = ".pinnFoam-writing-" + timeName;
     const fileName tmpDir = runTime_.path()/tmpInstance;
     const fileName finalDir = runTime_.path()/timeName;
-    rmDir(tmpDir, true);
 
     // Fields (the registered ones, which function objects see): a network
     // whose values are not finite at the mesh is not written
@@ -1402,6 +1401,7 @@ void Foam::pinnModel::writeTimeDir()
             << " of the mesh's cell centres and boundary faces" << nl
             << divergenceAdvice().c_str() << exit(FatalError);
     }
+    rmDir(tmpDir, true);
     mkDir(tmpDir);
     for (label k = 0; k < fields_->nOutputs(); ++k)
     {
