@@ -70,6 +70,24 @@ void getVec(std::istream& is, std::vector<T>& v, std::int64_t expected = -1)
     if (!is) throw std::runtime_error("truncated pinnFoam state");
 }
 
+//- A checkpoint's numbers must be finite: NaN or Inf there is a corrupt
+//  file or a state written from a diverged run, and training from it
+//  would only spread the NaN
+template<class T>
+void checkFinite(const std::vector<T>& v, const char* what)
+{
+    for (std::size_t i = 0; i < v.size(); ++i)
+    {
+        if (!std::isfinite(v[i]))
+        {
+            throw std::runtime_error("pinnFoam state holds a non-finite number ("
+                + std::string(std::isnan(v[i]) ? "nan" : "inf") + ") in " + what
+                + " (entry " + std::to_string(i) + " of " + std::to_string(v.size())
+                + "): the file is corrupt or was written from a diverged run");
+        }
+    }
+}
+
 double dot(const std::vector<double>& a, const std::vector<double>& b)
 {
     double s = 0;
@@ -342,9 +360,31 @@ void Trainer<Real>::iterate()
 template<class Real>
 LossTerms Trainer<Real>::loss()
 {
-    LossTerms t = (cfg_.lbfgsStart >= 0 && iteration_ > cfg_.lbfgsStart && lbfgsReady_)
+    return unbalanced((cfg_.lbfgsStart >= 0 && iteration_ > cfg_.lbfgsStart && lbfgsReady_)
         ? fTerms_
-        : (hostReduce_ ? adamTerms_ : backend_.lastLoss());
+        : (hostReduce_ ? adamTerms_ : backend_.lastLoss()));
+}
+
+
+template<class Real>
+LossTerms Trainer<Real>::currentLoss()
+{
+    if (cfg_.lbfgsStart >= 0 && iteration_ > cfg_.lbfgsStart && lbfgsReady_)
+    {
+        return loss(); // x_ are the parameters
+    }
+    const idx n = backend_.nParams();
+    std::vector<Real> p(n);
+    backend_.getParameters(p.data());
+    LossTerms t = backend_.lossAndGradient(p.data(), nullptr);
+    if (hostReduce_) allreduceLossAndGradient<Real>(*comm_, t, nullptr, n);
+    return unbalanced(t);
+}
+
+
+template<class Real>
+LossTerms Trainer<Real>::unbalanced(LossTerms t) const
+{
     if (!balanced_) return t;
     t.total = 0;
     for (double& v : t.pde)
@@ -427,26 +467,34 @@ void Trainer<Real>::read(std::istream& is)
               "pinnProperties has "
             + std::to_string(n) + ": the network changed since it was written");
     }
-    get(is, iteration_);
-    get(is, nEvals_);
+    std::int64_t iteration, nEvals;
+    get(is, iteration);
+    get(is, nEvals);
 
+    // Everything is read and checked before any of it is used
     std::vector<Real> p;
     getVec(is, p, n);
-    backend_.setParameters(p.data());
+    checkFinite(p, "the network parameters");
     AdamState<Real> a;
     get(is, a.step);
     getVec(is, a.m, n);
     getVec(is, a.v, n);
-    backend_.setAdamState(a);
+    checkFinite(a.m, "the Adam first moments");
+    checkFinite(a.v, "the Adam second moments");
 
     std::int32_t ready;
     get(is, ready);
-    lbfgsReady_ = ready != 0;
-    getVec(is, x_);
-    getVec(is, g_);
-    get(is, f_);
-    getVec(is, fTerms_.pde);
-    getVec(is, fTerms_.bc);
+    std::vector<double> x, g;
+    double f;
+    LossTerms fTerms;
+    getVec(is, x);
+    getVec(is, g);
+    get(is, f);
+    getVec(is, fTerms.pde);
+    getVec(is, fTerms.bc);
+    checkFinite(x, "the L-BFGS point");
+    checkFinite(g, "the L-BFGS gradient");
+    if (ready) checkFinite(std::vector<double>(1, f), "the L-BFGS loss");
     std::int64_t hist;
     get(is, hist);
     if (hist < 0 || hist > bytesLeft(is) / std::int64_t(2 * sizeof(std::int64_t)))
@@ -454,39 +502,51 @@ void Trainer<Real>::read(std::istream& is)
         throw std::runtime_error("pinnFoam state is truncated or corrupt: an L-BFGS history of "
             + std::to_string(hist) + " pairs");
     }
-    s_.assign(hist, {});
-    y_.assign(hist, {});
+    std::deque<std::vector<double>> sHist(hist), yHist(hist);
     for (std::int64_t k = 0; k < hist; ++k)
     {
-        getVec(is, s_[k], n);
-        getVec(is, y_[k], n);
+        getVec(is, sHist[k], n);
+        getVec(is, yHist[k], n);
+        checkFinite(sHist[k], "the L-BFGS history");
+        checkFinite(yHist[k], "the L-BFGS history");
     }
-    if (v01)
-    {
-        balanced_ = false;
-        scalePde_ = 1;
-        scaleBc_.assign(scaleBc_.size(), 1.0);
-        lbfgsFailures_ = 0;
-    }
-    else
+    bool balanced = false;
+    double scalePde = 1;
+    std::vector<double> scaleBc(scaleBc_.size(), 1.0);
+    std::int32_t failures = 0;
+    if (!v01)
     {
         std::int32_t b;
         get(is, b);
-        balanced_ = b != 0;
-        get(is, scalePde_);
-        std::vector<double> bc;
-        getVec(is, bc);
-        if (bc.size() != scaleBc_.size())
+        balanced = b != 0;
+        get(is, scalePde);
+        getVec(is, scaleBc);
+        if (scaleBc.size() != scaleBc_.size())
         {
             throw std::runtime_error("the state has balancing weights for "
-                + std::to_string(bc.size()) + " boundary groups where the case has "
+                + std::to_string(scaleBc.size()) + " boundary groups where the case has "
                 + std::to_string(scaleBc_.size()) + ": the patches changed since it was written");
         }
-        scaleBc_ = bc;
-        std::int32_t f;
-        get(is, f);
-        lbfgsFailures_ = f;
+        checkFinite(std::vector<double>(1, scalePde), "the balancing weights");
+        checkFinite(scaleBc, "the balancing weights");
+        get(is, failures);
     }
+
+    iteration_ = iteration;
+    nEvals_ = nEvals;
+    backend_.setParameters(p.data());
+    backend_.setAdamState(a);
+    lbfgsReady_ = ready != 0;
+    x_.swap(x);
+    g_.swap(g);
+    f_ = f;
+    fTerms_ = fTerms;
+    s_.swap(sHist);
+    y_.swap(yHist);
+    balanced_ = balanced;
+    scalePde_ = scalePde;
+    scaleBc_ = scaleBc;
+    lbfgsFailures_ = failures;
     backend_.setTermScales(scalePde_, scaleBc_);
 }
 

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -229,14 +230,6 @@ label boundaryPoints
         if (f == b.component[r] && b.group[r] != refGroup) ++n;
     }
     return n;
-}
-
-
-std::string lossLine(const pinn::LossTerms& l)
-{
-    OStringStream os;
-    os  << l.total;
-    return os.str();
 }
 
 } // End anonymous namespace
@@ -889,6 +882,13 @@ void Foam::pinnModel::restart()
         IFstream is(summary);
         const dictionary sd(is);
         scaling_->checkSame(sd, summary);
+        // Without it (a checkpoint of an older pinnFoam) only a loss that is
+        // not finite stops the run
+        initialLoss_ = sd.getOrDefault<scalar>("initialLoss", -1);
+        if (!std::isfinite(initialLoss_))
+        {
+            initialLoss_ = -1;
+        }
         const std::string net = sd.getOrDefault<string>("network", "");
         const std::string eq = sd.getOrDefault<string>("equation", "");
         const std::string eqNow = equation_->description();
@@ -1019,23 +1019,81 @@ void Foam::pinnModel::logShares(const label nInterior, const label nBoundary) co
 }
 
 
-void Foam::pinnModel::checkFinite(const pinn::LossTerms& loss) const
+Foam::string Foam::pinnModel::divergenceAdvice() const
 {
-    if (!std::isfinite(loss.total))
+    OStringStream os;
+    os  << "    Nothing was written for iteration " << runTime_.timeName()
+        << ": the last time written, " << lastWrite_ << ", is intact";
+    if (lastWrite_ == initialTimeName(runTime_))
     {
-        FatalErrorInFunction
-            << "Training diverged at iteration " << runTime_.timeName()
-            << ": the loss is " << lossLine(loss).c_str() << nl
-            << "    Nothing was written for this time. The last checkpoint is "
-            << lastWrite_ << " (restart with 'startFrom latestTime;')." << nl
-            << "    Reduce optimiser/learningRate, or raise loss weights"
-            << " gradually."
-            << exit(FatalError);
+        os  << " (the initial time: no checkpoint yet)";
     }
+    os  << "." << nl
+        << "    Lower optimiser/learningRate in " << dict_.objectPath()
+        << ", check the equation's source and the boundary values in "
+        << initialTimeName(runTime_) << "/, then restart from the last time"
+        << " written ('startFrom latestTime;' in system/controlDict)";
+    return os.str();
 }
 
 
-void Foam::pinnModel::evaluateFields()
+void Foam::pinnModel::checkDiverged
+(
+    const pinn::LossTerms& loss,
+    const bool toWrite
+) const
+{
+    const bool finite = std::isfinite(loss.total);
+    const bool grown =
+        finite && divergenceFactor_ > 0 && initialLoss_ > 0
+     && loss.total > divergenceFactor_*initialLoss_;
+    if (finite && !grown)
+    {
+        return;
+    }
+
+    // The terms as the log gives them: which one went first
+    const wordList eqNames = equation_->equationNames();
+    const wordList groups = sampler_->groupNames();
+    OStringStream terms;
+    for (label e = 0; e < min(eqNames.size(), label(loss.pde.size())); ++e)
+    {
+        terms << (e ? " + " : "") << "pde(" << eqNames[e] << ") " << loss.pde[e];
+    }
+    for (label g = 0; g < min(groups.size(), label(loss.bc.size())); ++g)
+    {
+        terms << " + bc(" << groups[g] << ") " << loss.bc[g];
+    }
+    OStringStream phase;
+    phase << runner_->phase().c_str();
+    if (runner_->phase() == "adam")
+    {
+        phase << ", learning rate " << runner_->learningRate();
+    }
+
+    OStringStream why;
+    if (grown)
+    {
+        why << "which is " << loss.total/initialLoss_ << " times the loss of"
+            << " the untrained network (" << initialLoss_ << "), more than"
+            << " convergence/divergenceFactor " << divergenceFactor_;
+    }
+    else
+    {
+        why << "which is not finite";
+    }
+    FatalErrorInFunction
+        << "Training diverged at iteration " << runTime_.timeName() << " ("
+        << phase.str().c_str() << "): the loss"
+        << (toWrite ? " at the parameters to be written" : "") << " is "
+        << loss.total << " = " << terms.str().c_str() << nl
+        << "    " << why.str().c_str() << nl
+        << divergenceAdvice().c_str()
+        << exit(FatalError);
+}
+
+
+Foam::label Foam::pinnModel::evaluateFields()
 {
     const fvBoundaryMesh& bm = mesh_.boundary();
 
@@ -1072,6 +1130,9 @@ void Foam::pinnModel::evaluateFields()
     domain_.networkCoordinates(pts, coords);
     std::vector<double> x(coords.begin(), coords.end()), values, res;
     runner_->evaluate(x, values, res);
+    label nBad = 0;
+    for (const double v : values) nBad += !std::isfinite(v);
+    for (const double v : res) nBad += !std::isfinite(v);
     scaling_->toCase(values);
     fields_->set(values, start);
 
@@ -1100,6 +1161,7 @@ void Foam::pinnModel::evaluateFields()
             R.boundaryFieldRef()[patchi] == pr;
         }
     }
+    return returnReduce(nBad, sumOp<label>());
 }
 
 
@@ -1338,11 +1400,20 @@ void Foam::pinnModel::writeTimeDir()
     const word tmpInstance = ".pinnFoam-writing-" + timeName;
     const fileName tmpDir = runTime_.path()/tmpInstance;
     const fileName finalDir = runTime_.path()/timeName;
+
+    // Fields (the registered ones, which function objects see): a network
+    // whose values are not finite at the mesh is not written
+    const label nBad = evaluateFields();
+    if (nBad > 0)
+    {
+        FatalErrorInFunction
+            << "Training diverged at iteration " << timeName << ": the"
+            << " network's values or residuals are not finite at " << nBad
+            << " of the mesh's cell centres and boundary faces" << nl
+            << divergenceAdvice().c_str() << exit(FatalError);
+    }
     rmDir(tmpDir, true);
     mkDir(tmpDir);
-
-    // Fields (the registered ones, which function objects see)
-    evaluateFields();
     for (label k = 0; k < fields_->nOutputs(); ++k)
     {
         checkSolution(k);
@@ -1424,6 +1495,10 @@ void Foam::pinnModel::writeTimeDir()
         state.add("iteration", label(runner_->iteration()));
         state.add("phase", word(runner_->phase()));
         state.add("loss", loss.total);
+        if (initialLoss_ >= 0)
+        {
+            state.add("initialLoss", initialLoss_);
+        }
         state.add("precision", precision_);
         state.add("device", device_);
         state.add("network", string(problem_.net.describe()));
@@ -1510,6 +1585,8 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     secondsSinceReport_(0),
     lossTolerance_(0),
     stagnationWindow_(0),
+    divergenceFactor_(1e4),
+    initialLoss_(-1),
     bestLoss_(GREAT),
     bestIteration_(0),
     stagnationWarned_(false),
@@ -1651,15 +1728,38 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         }
 
         const dictionary conv(dict_.subOrEmptyDict("convergence"));
-        pinnDict::checkKeys(conv, wordList({"lossTolerance", "stagnationWindow"}));
+        pinnDict::checkKeys
+        (
+            conv, wordList({"lossTolerance", "stagnationWindow", "divergenceFactor"})
+        );
         lossTolerance_ = pinnDict::getOrDefaultNonNegative<scalar>(conv, "lossTolerance", 0);
         stagnationWindow_ =
             pinnDict::getOrDefaultNonNegative<label>(conv, "stagnationWindow", 2000);
+        divergenceFactor_ =
+            pinnDict::getOrDefaultNonNegative<scalar>(conv, "divergenceFactor", 1e4);
+        if (divergenceFactor_ > 0 && !(divergenceFactor_ > 1))
+        {
+            FatalIOErrorInFunction(conv)
+                << "Entry 'divergenceFactor' of convergence is "
+                << divergenceFactor_ << ": the run would stop at its first"
+                << " iteration" << nl
+                << "    Give a factor > 1 (the loss may grow to that many times"
+                << " the untrained network's before the run stops; default"
+                << " 1e4), or 0 to stop only on a loss that is not finite"
+                << exit(FatalIOError);
+        }
     }
 
     precision_ = pinnDict::getChoiceOrDefault
     (
         dict_, "precision", wordList({"float", "double"}), "double"
+    );
+    equation_->checkCoefficients
+    (
+        scaling_(),
+        precision_ == "float"
+      ? scalar(std::numeric_limits<float>::max())
+      : scalar(std::numeric_limits<double>::max())
     );
     pinn::BackendOptions opts;
     opts.chunkSize = pinnDict::getOrDefaultPositive<label>(dict_, "chunkSize", 16384);
@@ -1818,7 +1918,15 @@ void Foam::pinnModel::iterate()
     if (device_ == "cpu")
     {
         // the loss is on the host: catch divergence at once
-        checkFinite(runner_->loss());
+        checkDiverged(runner_->loss());
+    }
+    if (initialLoss_ < 0 && runner_->iteration() == 1)
+    {
+        // the untrained network's loss, the measure of divergence (on a
+        // device one synchronisation)
+        const pinn::LossTerms l0 = runner_->loss();
+        checkDiverged(l0);
+        initialLoss_ = l0.total;
     }
 }
 
@@ -1847,7 +1955,7 @@ bool Foam::pinnModel::logTime() const
 void Foam::pinnModel::report()
 {
     const pinn::LossTerms loss = runner_->loss();   // synchronises
-    checkFinite(loss);
+    checkDiverged(loss);
     checkProgress(loss);
 
     const double elapsed = clock_.timeIncrement();
@@ -2006,7 +2114,9 @@ void Foam::pinnModel::checkProgress(const pinn::LossTerms& loss)
 
 void Foam::pinnModel::write()
 {
-    checkFinite(runner_->loss());
+    // In the Adam phase the loss of the last report is that of the
+    // parameters before the last update: the ones written are checked here
+    checkDiverged(runner_->currentLoss(), true);
     writeTimeDir();
 }
 

@@ -116,6 +116,11 @@ public:
         return trainer_.loss();
     }
 
+    pinn::LossTerms currentLoss() override
+    {
+        return trainer_.currentLoss();
+    }
+
     void evaluate
     (
         const std::vector<double>& x,

@@ -102,6 +102,78 @@ pinn::PdeSpec Foam::pinnEquations::heatConduction::spec
 }
 
 
+void Foam::pinnEquations::heatConduction::checkCoefficients
+(
+    const pinnScaling& scaling,
+    const scalar realMax
+) const
+{
+    // In network units laplacian(D', u') + S' = 0 (D' = 1 with scaling) on
+    // coordinates within +-h (h = 1 with scaling, the mesh's half extent
+    // without): the source alone makes u' vary by about S' h^2/D', where
+    // the network's outputs are of order 1
+    const pinn::PdeSpec pde = spec(scaling);
+    const scalar S = pde.c[1];
+    const scalar L = 0.5*cmptMax(mesh_.bounds().span());
+    const scalar h = L/scaling.length();
+    const scalar variation = mag(S)*sqr(h)/pde.c[0];
+    const word& T = fieldNames_[0];
+    const scalar suggested = mag(S_)*sqr(L)/DT_;
+
+    OStringStream what;
+    what
+        << "The source S = " << S_ << " in " << dict_.name() << " alone makes "
+        << T << " vary by about " << variation << " in the network's units (";
+    if (scaling.active())
+    {
+        what
+            << "S L^2/(DT U) with L = " << scaling.length() << " m and U = "
+            << scaling.scale(0) << " the scaling's length and scale of " << T;
+    }
+    else
+    {
+        what
+            << "S L^2/DT in the case's units, scaling type none, L = " << L
+            << " m half the mesh's extent";
+    }
+    what << ", DT = " << DT_ << " m2/s)";
+    OStringStream fix;
+    fix << "    Check S and its units (" << T << "/s: laplacian(DT, " << T
+        << ") + S = 0), or give " << T << " a scale of about S L^2/DT: "
+        << "'scaling { " << (scaling.active() ? "" : "type auto; ") << T
+        << " { scale " << suggested << "; } }' in pinnProperties";
+
+    // A network with outputs of order 1 and weights that Adam moves by
+    // about the learning rate per iteration does not get that far
+    const scalar maxVariation = 1e4;
+    if (!(variation <= maxVariation))
+    {
+        FatalIOErrorInFunction(dict_)
+            << what.str().c_str() << ": more than " << maxVariation
+            << " times the network's outputs of order 1, which training"
+            << " cannot reach" << nl << fix.str().c_str()
+            << exit(FatalIOError);
+    }
+    // The loss squares the residual (times its weights): with a margin
+    if (!(mag(S) < Foam::sqrt(realMax)*1e-3))
+    {
+        FatalIOErrorInFunction(dict_)
+            << "The source S = " << S_ << " in " << dict_.name() << " is "
+            << S << " in the network's units: the loss squares it, which"
+            << " overflows the backend's arithmetic (numbers up to " << realMax
+            << ")" << nl << fix.str().c_str() << ", or use 'precision double;'"
+            << exit(FatalIOError);
+    }
+    if (variation > 100)
+    {
+        WarningInFunction
+            << what.str().c_str() << ", where the network's outputs are of"
+            << " order 1: training will be slow or fail" << nl
+            << fix.str().c_str() << nl << endl;
+    }
+}
+
+
 Foam::scalarList Foam::pinnEquations::heatConduction::residualScales
 (
     const pinnScaling& scaling
