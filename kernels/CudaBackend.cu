@@ -169,7 +169,8 @@ public:
     void adamSteps(int n, const AdamConfig& cfg) override;
     LossTerms lastLoss() override;
 
-    void evaluate(const Real* x, idx n, Real* values, Real* residuals) override;
+    void evaluate(const Real* x, idx n, Real* values, Real* residuals,
+        const Real* source = nullptr) override;
 
     MemoryStats memoryStats() const override;
 
@@ -188,6 +189,11 @@ public:
         in.w.resize(nI_);
         download(in.x.data(), X_, in.x.size() * sizeof(Real));
         download(in.w.data(), wRaw_, in.w.size() * sizeof(Real));
+        if (haveSource_)
+        {
+            in.s.resize(nI_);
+            download(in.s.data(), sI_, in.s.size() * sizeof(Real));
+        }
         PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
         return in;
     }
@@ -267,6 +273,8 @@ private:
     // ---- training set (host copies: the pool may be laid out again)
     std::vector<Real> hostX_; // interior then boundary points, D each
     std::vector<Real> hostWI_;
+    std::vector<Real> hostSI_; // per-point sources (haveSource_)
+    bool haveSource_ = false;
     idx nI_ = 0, nBp_ = 0;
     std::vector<idx> hostBPtr_;
     std::vector<Real> hostBNormal_, hostBAlpha_, hostBBeta_, hostBG_, hostBW_;
@@ -287,6 +295,8 @@ private:
     bool interiorOnDevice_ = false;
     bool drawPending_ = false;
     Real* wRaw_ = nullptr; // interior weights before the term scale
+    Real* sI_ = nullptr; // interior per-point sources (read where haveSource_)
+    Real* evalS_ = nullptr; // sources of evaluation points
 
     // ---- data part of the pool
     idx mCap_ = 0; // points per chunk the workspace holds
@@ -618,6 +628,7 @@ void CudaBackend<Real>::layoutData(Alloc& a, idx mCap)
     X_ = a.template allocate<Real>(nTot * D_, "points");
     wI_ = a.template allocate<Real>(nI_, "interior weights");
     wRaw_ = a.template allocate<Real>(nI_, "interior weights before scaling");
+    sI_ = a.template allocate<Real>(haveSource_ ? nI_ : 0, "interior sources");
     bnd_.ptr = a.template allocate<idx>(nBp_ + 1, "boundary idx");
     bnd_.normal = a.template allocate<Real>(nE * D_, "boundary normals");
     bnd_.alpha = a.template allocate<Real>(nE, "boundary alpha");
@@ -655,6 +666,7 @@ void CudaBackend<Real>::layoutData(Alloc& a, idx mCap)
     evalX_ = a.template allocate<Real>(mCap * D_, "evaluation points");
     evalVal_ = a.template allocate<Real>(mCap * nOut_, "evaluation values");
     evalRes_ = a.template allocate<Real>(mCap * nEq_, "evaluation residuals");
+    evalS_ = a.template allocate<Real>(mCap, "evaluation sources");
 }
 
 
@@ -704,6 +716,7 @@ void CudaBackend<Real>::prepare(idx evalPoints)
         // the host first (the only time points drawn on the device do)
         download(hostX_.data(), X_, nI_ * D_ * sizeof(Real));
         download(hostWI_.data(), wRaw_, nI_ * sizeof(Real));
+        if (haveSource_) download(hostSI_.data(), sI_, nI_ * sizeof(Real));
         PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
         interiorOnDevice_ = false;
     }
@@ -779,6 +792,7 @@ void CudaBackend<Real>::prepare(idx evalPoints)
         scaleWeights();
         upload(wI_, scaledWI_.data(), scaledWI_.size() * sizeof(Real));
         upload(wRaw_, hostWI_.data(), hostWI_.size() * sizeof(Real));
+        if (haveSource_) upload(sI_, hostSI_.data(), hostSI_.size() * sizeof(Real));
     }
     upload(const_cast<idx*>(bnd_.ptr), hostBPtr_.data(), hostBPtr_.size() * sizeof(idx));
     upload(const_cast<Real*>(bnd_.normal), hostBNormal_.data(), nE * D_ * sizeof(Real));
@@ -911,7 +925,13 @@ void CudaBackend<Real>::setInterior(const InteriorSet<Real>& pts)
     std::vector<Real> bx(hostX_.begin() + nI_ * D_, hostX_.end());
     hostX_.assign(pts.x.begin(), pts.x.end());
     hostX_.insert(hostX_.end(), bx.begin(), bx.end());
+    if (!pts.s.empty() && idx(pts.s.size()) != n)
+    {
+        throw std::runtime_error("CUDA backend: interior set needs n sources or none");
+    }
     hostWI_ = pts.w;
+    hostSI_ = pts.s;
+    haveSource_ = !pts.s.empty();
     nI_ = n;
     interiorOnDevice_ = false;
     dataDirty_ = true;
@@ -1023,6 +1043,8 @@ idx CudaBackend<Real>::drawInterior(const sampling::InteriorDraw& d)
     hostX_.assign(std::size_t(count * D_), Real(0));
     hostX_.insert(hostX_.end(), bx.begin(), bx.end());
     hostWI_.assign(std::size_t(count), Real(0));
+    haveSource_ = !d.source.empty();
+    hostSI_.assign(haveSource_ ? std::size_t(count) : 0, Real(0));
     nI_ = count;
     interiorOnDevice_ = true;
     drawPending_ = true;
@@ -1038,7 +1060,7 @@ idx CudaBackend<Real>::drawInterior(const sampling::InteriorDraw& d)
         throw;
     }
     drawPending_ = false;
-    cuda::placeDraw<Real>(table_, d, X_, wRaw_, wI_, scalePde_, stream_);
+    cuda::placeDraw<Real>(table_, d, X_, wRaw_, wI_, haveSource_ ? sI_ : nullptr, scalePde_, stream_);
     PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
     return count;
 }
@@ -1344,6 +1366,7 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
             h.nInterior = nI_;
             h.X = X_;
             h.wI = wI_;
+            h.sI = haveSource_ ? sI_ : nullptr;
             h.bnd = bnd_;
             h.nGroups = nGroups_;
             h.lossAcc = loss;
@@ -1364,13 +1387,13 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
             const unsigned lossGrid = unsigned((M + lossBlock - 1) / lossBlock);
             if (D_ == 1)
                 lossKernel<Real, 1><<<lossGrid, lossBlock, shm, stream_>>>(
-                    pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+                    pde, O_, M, start, nI_, X_, wI_, haveSource_ ? sI_ : nullptr, bnd_, nGroups_, GO, loss);
             else if (D_ == 2)
                 lossKernel<Real, 2><<<lossGrid, lossBlock, shm, stream_>>>(
-                    pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+                    pde, O_, M, start, nI_, X_, wI_, haveSource_ ? sI_ : nullptr, bnd_, nGroups_, GO, loss);
             else
                 lossKernel<Real, 3><<<lossGrid, lossBlock, shm, stream_>>>(
-                    pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+                    pde, O_, M, start, nI_, X_, wI_, haveSource_ ? sI_ : nullptr, bnd_, nGroups_, GO, loss);
             checkLaunch("lossKernel", __LINE__);
         }
         mark(phaseLoss);
@@ -1631,12 +1654,13 @@ LossTerms CudaBackend<Real>::lastLoss()
 
 
 template<class Real>
-void CudaBackend<Real>::evaluate(const Real* x, idx n, Real* values, Real* residuals)
+void CudaBackend<Real>::evaluate(
+    const Real* x, idx n, Real* values, Real* residuals, const Real* source)
 {
     if (n <= 0) return;
     prepare(n);
     const PdeSpec pde = this->problem_.pde;
-    const std::size_t need = std::size_t(mCap_) * (D_ + nOut_ + nEq_);
+    const std::size_t need = std::size_t(mCap_) * (D_ + nOut_ + nEq_ + 1);
     if (pinnedCount_ < need)
     {
         if (pinned_) PINN_CUDA_CHECK(cudaFreeHost(pinned_));
@@ -1647,22 +1671,30 @@ void CudaBackend<Real>::evaluate(const Real* x, idx n, Real* values, Real* resid
     Real* hx = pinned_;
     Real* hv = hx + mCap_ * D_;
     Real* hr = hv + mCap_ * nOut_;
+    Real* hs = hr + mCap_ * nEq_;
     for (idx start = 0; start < n; start += mCap_)
     {
         const idx M = std::min(mCap_, n - start);
         std::memcpy(hx, x + start * D_, M * D_ * sizeof(Real));
         upload(evalX_, hx, M * D_ * sizeof(Real));
+        const Real* src = nullptr;
+        if (residuals && source)
+        {
+            std::memcpy(hs, source + start, M * sizeof(Real));
+            upload(evalS_, hs, M * sizeof(Real));
+            src = evalS_;
+        }
         forward(params_, evalX_, M);
         Real* res = residuals ? evalRes_ : nullptr;
         if (D_ == 1)
             evaluateKernel<Real, 1>
-                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
+                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res, src);
         else if (D_ == 2)
             evaluateKernel<Real, 2>
-                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
+                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res, src);
         else
             evaluateKernel<Real, 3>
-                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
+                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res, src);
         checkLaunch("evaluateKernel", __LINE__);
         download(hv, evalVal_, M * nOut_ * sizeof(Real));
         if (residuals) download(hr, evalRes_, M * nEq_ * sizeof(Real));

@@ -137,6 +137,7 @@ struct PlaceArgs
     const double* tets;
     const double* tetVolume;
     const double* factor;
+    const double* source;
     const std::int32_t* cell;
     const std::int32_t* flag;
     const std::int32_t* place;
@@ -152,7 +153,7 @@ struct PlaceArgs
 };
 
 template<class Real>
-__global__ void placeKernel(PlaceArgs a, Real* x, Real* wRaw, Real* w)
+__global__ void placeKernel(PlaceArgs a, Real* x, Real* wRaw, Real* w, Real* s)
 {
     const idx k = idx(blockIdx.x) * blockDim.x + threadIdx.x;
     if (k >= a.n || !a.flag[k]) return;
@@ -172,6 +173,7 @@ __global__ void placeKernel(PlaceArgs a, Real* x, Real* wRaw, Real* w)
     const double wk = a.factor ? sampling::mulRn(a.weight, a.factor[g]) : a.weight;
     wRaw[i] = Real(wk);
     w[i] = Real(double(Real(wk)) * a.scale);
+    if (a.source) s[i] = Real(a.source[g]);
 }
 
 template<class Real>
@@ -204,7 +206,7 @@ void uploadCellTable(const sampling::CellTable& table, idx nMax, DeviceArena& ar
     const std::size_t scanBytes = std::max(bytesW, bytesF);
 
     const std::size_t A = DeviceArena::alignment;
-    const std::size_t need = DeviceArena::alignUp(nG * sizeof(double)) * 4
+    const std::size_t need = DeviceArena::alignUp(nG * sizeof(double)) * 5
         + DeviceArena::alignUp(nG * sizeof(std::int32_t)) + DeviceArena::alignUp(3 * nL * sizeof(double))
         + DeviceArena::alignUp((nL + 1) * sizeof(idx)) + DeviceArena::alignUp(9 * nT * sizeof(double))
         + DeviceArena::alignUp(nT * sizeof(double)) + 3 * DeviceArena::alignUp(nMax * sizeof(std::int32_t))
@@ -241,6 +243,7 @@ void uploadCellTable(const sampling::CellTable& table, idx nMax, DeviceArena& ar
     t.tetVolume = up(carve<double>(arena, nT, "tet volumes"), table.tetVolume);
     t.density = carve<double>(arena, nG, "cell density");
     t.factor = carve<double>(arena, nG, "cell weight factors");
+    t.source = carve<double>(arena, nG, "cell sources");
     t.cumulative = carve<double>(arena, nG, "cumulative cell weights");
     t.cell = carve<std::int32_t>(arena, nMax, "cell of each point");
     t.flag = carve<std::int32_t>(arena, nMax, "point here");
@@ -282,6 +285,16 @@ idx countDraw(DeviceCellTable& t, const sampling::InteriorDraw& d, cudaStream_t 
             cudaMemcpyHostToDevice, stream));
         t.h2d += nG * sizeof(double);
     }
+    if (!d.source.empty())
+    {
+        if (idx(d.source.size()) != nG)
+        {
+            throw std::invalid_argument("interior draw: one source value per global cell expected");
+        }
+        PINN_CUDA_CHECK(cudaMemcpyAsync(t.source, d.source.data(), nG * sizeof(double),
+            cudaMemcpyHostToDevice, stream));
+        t.h2d += nG * sizeof(double);
+    }
     cellWeightsKernel<<<blocksFor(nG), drawBlock, 0, stream>>>(
         t.cellVolume, d.density.empty() ? nullptr : t.density, nG, t.cumulative);
     PINN_CUDA_CHECK_LAUNCH();
@@ -314,7 +327,7 @@ idx countDraw(DeviceCellTable& t, const sampling::InteriorDraw& d, cudaStream_t 
 
 template<class Real>
 void placeDraw(const DeviceCellTable& t, const sampling::InteriorDraw& d, Real* x, Real* wRaw,
-    Real* w, double scale, cudaStream_t stream)
+    Real* w, Real* s, double scale, cudaStream_t stream)
 {
     if (d.n == 0) return;
     PlaceArgs a;
@@ -325,6 +338,8 @@ void placeDraw(const DeviceCellTable& t, const sampling::InteriorDraw& d, Real* 
     a.tets = t.tets;
     a.tetVolume = t.tetVolume;
     a.factor = d.factor.empty() ? nullptr : t.factor;
+    a.source = d.source.empty() ? nullptr : t.source;
+    if (a.source && !s) throw std::logic_error("placeDraw: sources without a buffer");
     a.cell = t.cell;
     a.flag = t.flag;
     a.place = t.place;
@@ -341,7 +356,7 @@ void placeDraw(const DeviceCellTable& t, const sampling::InteriorDraw& d, Real* 
     a.length = t.length;
     a.weight = d.weight;
     a.scale = scale;
-    placeKernel<Real><<<blocksFor(d.n), drawBlock, 0, stream>>>(a, x, wRaw, w);
+    placeKernel<Real><<<blocksFor(d.n), drawBlock, 0, stream>>>(a, x, wRaw, w, s);
     PINN_CUDA_CHECK_LAUNCH();
 }
 
@@ -355,9 +370,9 @@ void scaleWeights(const Real* wRaw, Real* w, idx n, double scale, cudaStream_t s
 }
 
 template void placeDraw<float>(const DeviceCellTable&, const sampling::InteriorDraw&, float*,
-    float*, float*, double, cudaStream_t);
+    float*, float*, float*, double, cudaStream_t);
 template void placeDraw<double>(const DeviceCellTable&, const sampling::InteriorDraw&, double*,
-    double*, double*, double, cudaStream_t);
+    double*, double*, double*, double, cudaStream_t);
 template void scaleWeights<float>(const float*, float*, idx, double, cudaStream_t);
 template void scaleWeights<double>(const double*, double*, idx, double, cudaStream_t);
 

@@ -41,6 +41,7 @@ struct DeviceCellTable
 
     double* density = nullptr; // uploaded per draw
     double* factor = nullptr; // uploaded per draw
+    double* source = nullptr; // uploaded per draw
     double* cumulative = nullptr;
     std::int32_t* cell = nullptr; // global cell of point k
     std::int32_t* flag = nullptr; // point k is here
@@ -60,10 +61,11 @@ void uploadCellTable(const sampling::CellTable& table, idx nMax, DeviceArena& ar
 idx countDraw(DeviceCellTable& t, const sampling::InteriorDraw& d, cudaStream_t stream);
 
 //- Steps 5-6 after countDraw: the points in network coordinates into x
-//  (dim each), weight x factor into wRaw and, times scale, into w
+//  (dim each), weight x factor into wRaw and, times scale, into w, the
+//  cells' sources into s (where d has them; s may then not be null)
 template<class Real>
 void placeDraw(const DeviceCellTable& t, const sampling::InteriorDraw& d, Real* x, Real* wRaw,
-    Real* w, double scale, cudaStream_t stream);
+    Real* w, Real* s, double scale, cudaStream_t stream);
 
 //- w = scale x wRaw (n values)
 template<class Real>

@@ -43,6 +43,9 @@ struct InteriorSet
 {
     std::vector<Real> x; //- n*D coordinates, point-major
     std::vector<Real> w; //- n weights
+    //- n per-point sources added to the first equation's residual (a
+    //  source that varies in space, e.g. heat's S(x)); empty: none
+    std::vector<Real> s;
     idx size(int D) const { return idx(x.size()) / D; }
 };
 
@@ -190,8 +193,10 @@ public:
     //- Loss terms at the parameters before the last Adam update
     virtual LossTerms lastLoss() = 0;
 
-    //- Outputs (n*nOut) and PDE residuals (n*nEq, may be nullptr) at points
-    virtual void evaluate(const Real* x, idx n, Real* values, Real* residuals) = 0;
+    //- Outputs (n*nOut) and PDE residuals (n*nEq, may be nullptr) at points,
+    //  with the points' sources (n, as InteriorSet::s; nullptr: none)
+    virtual void evaluate(
+        const Real* x, idx n, Real* values, Real* residuals, const Real* source = nullptr) = 0;
 
     virtual MemoryStats memoryStats() const { return MemoryStats(); }
 

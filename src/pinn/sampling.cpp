@@ -61,11 +61,15 @@ void InteriorDraw::check(const CellTable& t) const
     {
         throw std::invalid_argument("interior draw: one weight factor per global cell expected");
     }
+    if (!source.empty() && idx(source.size()) != t.nGlobal())
+    {
+        throw std::invalid_argument("interior draw: one source value per global cell expected");
+    }
 }
 
 
 void drawReference(const CellTable& t, const InteriorDraw& d, std::vector<double>& x,
-    std::vector<double>& w, std::vector<idx>* globalCell)
+    std::vector<double>& w, std::vector<idx>* globalCell, std::vector<double>* source)
 {
     t.check();
     d.check(t);
@@ -83,6 +87,7 @@ void drawReference(const CellTable& t, const InteriorDraw& d, std::vector<double
     x.clear();
     w.clear();
     if (globalCell) globalCell->clear();
+    if (source) source->clear();
     for (idx k = 0; k < d.n; ++k)
     {
         double u[5];
@@ -100,6 +105,7 @@ void drawReference(const CellTable& t, const InteriorDraw& d, std::vector<double
         }
         w.push_back(d.factor.empty() ? d.weight : d.weight * d.factor[g]);
         if (globalCell) globalCell->push_back(g);
+        if (source && !d.source.empty()) source->push_back(d.source[g]);
     }
 }
 

@@ -229,6 +229,10 @@ struct InteriorDraw
     double weight = 0;
     std::vector<double> factor;
 
+    //- Each point's source (InteriorSet::s): source[its global cell]
+    //  (empty: none)
+    std::vector<double> source;
+
     //- Throws std::invalid_argument naming what does not fit the table
     void check(const CellTable& t) const;
 };
@@ -237,7 +241,8 @@ struct InteriorDraw
 //  coordinates (dim each, in the order of k), their weights and global
 //  cells (may be nullptr)
 void drawReference(const CellTable& table, const InteriorDraw& d, std::vector<double>& x,
-    std::vector<double>& w, std::vector<idx>* globalCell = nullptr);
+    std::vector<double>& w, std::vector<idx>* globalCell = nullptr,
+    std::vector<double>* source = nullptr);
 
 } // namespace sampling
 } // namespace pinn

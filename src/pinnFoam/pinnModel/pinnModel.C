@@ -1129,7 +1129,28 @@ Foam::label Foam::pinnModel::evaluateFields()
     scalarList coords;
     domain_.networkCoordinates(pts, coords);
     std::vector<double> x(coords.begin(), coords.end()), values, res;
-    runner_->evaluate(x, values, res);
+    // A source field: a cell's value at its centre, the owner's on a face
+    std::vector<double> src;
+    if (!cellSource_.empty())
+    {
+        src.assign(n, 0.0);
+        forAll(cellSource_, celli)
+        {
+            src[celli] = cellSource_[celli];
+        }
+        forAll(bm, patchi)
+        {
+            if (!isA<emptyFvPatch>(bm[patchi]))
+            {
+                const labelUList& fc = bm[patchi].faceCells();
+                forAll(fc, facei)
+                {
+                    src[start[patchi] + facei] = cellSource_[fc[facei]];
+                }
+            }
+        }
+    }
+    runner_->evaluate(x, values, res, src.empty() ? nullptr : &src);
     label nBad = 0;
     for (const double v : values) nBad += !std::isfinite(v);
     for (const double v : res) nBad += !std::isfinite(v);
@@ -1259,7 +1280,23 @@ void Foam::pinnModel::interiorResiduals
     scalarList coords;
     domain_.networkCoordinates(points, coords);
     std::vector<double> x(coords.begin(), coords.end()), values, res;
-    runner_->evaluate(x, values, res);
+    // A source field: the value of the cell each point lies in
+    std::vector<double> src;
+    if (!cellSource_.empty())
+    {
+        src.resize(points.size());
+        forAll(points, i)
+        {
+            label celli = mesh_.findCell(points[i]);
+            if (celli < 0)
+            {
+                // on a face, within round-off: the nearest cell's
+                celli = mesh_.findNearestCell(points[i]);
+            }
+            src[i] = cellSource_[celli];
+        }
+    }
+    runner_->evaluate(x, values, res, src.empty() ? nullptr : &src);
     const label nEq = residuals_.size();
     r.setSize(points.size());
     forAll(r, i)
@@ -1678,6 +1715,11 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     }
     problem_.pde = equation_->spec(scaling_());
     residualScales_ = equation_->residualScales(scaling_());
+    cellSource_ = equation_->cellSource(scaling_());
+    if (!cellSource_.empty())
+    {
+        globalCellSource_ = domain_.globalCellValues(cellSource_);
+    }
     if (problem_.pde.nOut != fields_->nOutputs())
     {
         FatalErrorInFunction
@@ -1696,6 +1738,10 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         domain_,
         fields_->termList()
     );
+    if (!cellSource_.empty())
+    {
+        sampler_->setCellSource(&cellSource_, &globalCellSource_);
+    }
     setReferenceLevel();
     problem_.nBoundaryGroups = sampler_->groupNames().size();
 

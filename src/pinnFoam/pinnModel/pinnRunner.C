@@ -67,6 +67,7 @@ public:
         pinn::InteriorSet<Real> i;
         i.x.assign(in.x.begin(), in.x.end());
         i.w.assign(in.w.begin(), in.w.end());
+        i.s.assign(in.s.begin(), in.s.end());
         backend_->setInterior(i);
         backend_->setBoundary(toReal(bs));
         if (changed)
@@ -125,14 +126,24 @@ public:
     (
         const std::vector<double>& x,
         std::vector<double>& values,
-        std::vector<double>& residuals
+        std::vector<double>& residuals,
+        const std::vector<double>* source
     ) override
     {
         const pinn::Problem& pb = backend_->problem();
         const pinn::idx n = pinn::idx(x.size())/pb.net.inputDim;
         std::vector<Real> xr(x.begin(), x.end());
         std::vector<Real> v(n*pb.net.nOutputs), r(n*pb.pde.nEq);
-        backend_->evaluate(xr.data(), n, v.data(), r.data());
+        std::vector<Real> s;
+        if (source)
+        {
+            s.assign(source->begin(), source->end());
+            if (pinn::idx(s.size()) != n)
+            {
+                throw std::invalid_argument("evaluate: one source per point expected");
+            }
+        }
+        backend_->evaluate(xr.data(), n, v.data(), r.data(), source ? s.data() : nullptr);
         values.assign(v.begin(), v.end());
         residuals.assign(r.begin(), r.end());
     }

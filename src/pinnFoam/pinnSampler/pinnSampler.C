@@ -187,6 +187,15 @@ void Foam::pinnSampler::draw
     domain_.networkCoordinates(pts, coords);
     interior.x.assign(coords.begin(), coords.end());
     interior.w.assign(w.begin(), w.end());
+    interior.s.clear();
+    if (cellSource_)
+    {
+        interior.s.resize(cells.size());
+        forAll(cells, i)
+        {
+            interior.s[i] = (*cellSource_)[cells[i]];
+        }
+    }
 
     drawBoundary(drawi, boundary);
 }
@@ -252,6 +261,10 @@ bool Foam::pinnSampler::interiorDraw
     d.draw = uint64_t(drawi);
     d.stream = pinnDomain::interiorStreamTag(0);
     d.weight = equationWeight_/nInterior_;
+    if (globalCellSource_)
+    {
+        d.source.assign(globalCellSource_->begin(), globalCellSource_->end());
+    }
     return true;
 }
 

@@ -54,6 +54,9 @@ sampling::InteriorDraw rampDraw(const testgrid::Grid& g, idx n, bool factor)
         d.factor.resize(g.nCells());
         for (int c = 0; c < g.nCells(); ++c) d.factor[c] = 1.0 / d.density[c] + 0.5;
     }
+    // a source field (heat's S(x)): each point carries its cell's value
+    d.source.resize(g.nCells());
+    for (int c = 0; c < g.nCells(); ++c) d.source[c] = std::sin(0.3 * c) - 0.2;
     return d;
 }
 
@@ -90,8 +93,8 @@ void drawsTheReferencePoints(int proc, int nProcs, int D)
     const sampling::CellTable t = testgrid::gridTable(g, proc, nProcs, D);
     const idx n = 200000;
     const sampling::InteriorDraw d = rampDraw(g, n, true);
-    std::vector<double> xr, wr;
-    sampling::drawReference(t, d, xr, wr);
+    std::vector<double> xr, wr, sr;
+    sampling::drawReference(t, d, xr, wr, nullptr, &sr);
 
     BackendOptions opts;
     auto be = newCudaBackend<Real>(heatProblem(D), opts);
@@ -108,9 +111,12 @@ void drawsTheReferencePoints(int proc, int nProcs, int D)
 
     const InteriorSet<Real> got = cuda::testing::interiorSet(*be);
     ASSERT_EQ(got.x.size(), xr.size());
-    idx nX = 0, nW = 0;
+    idx nX = 0, nW = 0, nS = 0;
     for (std::size_t i = 0; i < xr.size(); ++i) nX += got.x[i] != Real(xr[i]);
     for (std::size_t i = 0; i < wr.size(); ++i) nW += got.w[i] != Real(wr[i]);
+    ASSERT_EQ(got.s.size(), sr.size());
+    for (std::size_t i = 0; i < sr.size(); ++i) nS += got.s[i] != Real(sr[i]);
+    EXPECT_EQ(nS, 0) << "sources that differ from the host's, of " << sr.size();
     EXPECT_EQ(nX, 0) << "coordinates that differ from the host's, of " << xr.size();
     EXPECT_EQ(nW, 0) << "weights that differ from the host's, of " << wr.size();
 }
@@ -169,11 +175,12 @@ TEST(CudaSampling, TrainsOnTheDrawnPoints)
 
     auto hostSet = [&](const sampling::InteriorDraw& dd)
     {
-        std::vector<double> xr, wr;
-        sampling::drawReference(t, dd, xr, wr);
+        std::vector<double> xr, wr, sr;
+        sampling::drawReference(t, dd, xr, wr, nullptr, &sr);
         InteriorSet<Real> in;
         in.x.assign(xr.begin(), xr.end());
         in.w.assign(wr.begin(), wr.end());
+        in.s.assign(sr.begin(), sr.end());
         return in;
     };
     auto same = [&](const char* what)
@@ -207,8 +214,48 @@ TEST(CudaSampling, TrainsOnTheDrawnPoints)
     dev->evaluate(x.data(), 100000, v.data(), r.data());
     same("after the pool was laid out again");
 
+    // the CPU backend on the same points and sources: the same loss
+    {
+        auto cpu = newBackend<Real>("cpu", pb, opts);
+        cpu->setInterior(hostSet(d));
+        cpu->setBoundary(b);
+        cpu->setTermScales(2.5, {0.5, 4.0});
+        std::vector<Real> gc(p.size()), gd(p.size());
+        const double lc = cpu->lossAndGradient(p.data(), gc.data()).total;
+        const double ld = dev->lossAndGradient(p.data(), gd.data()).total;
+        EXPECT_NEAR(ld, lc, 1e-10 * std::abs(lc)) << "GPU against CPU with sources";
+        double num = 0, den = 0;
+        for (std::size_t i = 0; i < p.size(); ++i)
+        {
+            num += (gd[i] - gc[i]) * (gd[i] - gc[i]);
+            den += gc[i] * gc[i];
+        }
+        EXPECT_LE(std::sqrt(num / den), 1e-10) << "GPU against CPU gradient with sources";
+
+        // evaluation with the points' sources: residual = source-free + s
+        const idx m = 5000;
+        std::vector<Real> xe(3 * m), se(m), vc(m), rc(m), vd(m), rd(m), r0(m);
+        std::mt19937_64 gen(3);
+        std::uniform_real_distribution<double> U(-0.5, 0.5);
+        for (auto& v : xe) v = Real(U(gen));
+        for (auto& v : se) v = Real(U(gen));
+        cpu->setParameters(p.data());
+        cpu->evaluate(xe.data(), m, vc.data(), rc.data(), se.data());
+        dev->setParameters(p.data());
+        dev->evaluate(xe.data(), m, vd.data(), rd.data(), se.data());
+        dev->evaluate(xe.data(), m, vd.data(), r0.data());
+        double worst = 0;
+        for (idx i = 0; i < m; ++i)
+        {
+            worst = std::max(worst, std::abs(double(rd[i] - rc[i])) / (1 + std::abs(double(rc[i]))));
+            EXPECT_NEAR(double(rd[i]), double(r0[i] + se[i]), 1e-12 * (1 + std::abs(double(rd[i]))));
+        }
+        EXPECT_LE(worst, 1e-10) << "evaluated residuals with sources, GPU against CPU";
+    }
+
     d.draw = 7;
     d.density.clear(); // by volume
+    d.source.clear(); // and no source
     EXPECT_EQ(dev->drawInterior(d), n);
     host->setInterior(hostSet(d));
     same("second draw");

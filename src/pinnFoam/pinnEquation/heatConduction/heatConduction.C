@@ -33,8 +33,61 @@ Foam::pinnEquations::heatConduction::heatConduction
 :
     pinnEquation(dict, nDim, fieldNames, mesh),
     DT_(0),
-    S_(dict.getOrDefault<scalar>("S", 0))
+    S_(0)
 {
+    // S: a number (uniform), or the name of a volScalarField in the start
+    // time directory (its cell values, as fvOptions sources are per cell)
+    if (dict.found("S"))
+    {
+        ITstream& is = dict.lookup("S");
+        token t(is);
+        if (t.isWord())
+        {
+            sourceName_ = t.wordToken();
+        }
+        else
+        {
+            S_ = dict.get<scalar>("S");
+        }
+    }
+    if (!sourceName_.empty())
+    {
+        IOobject sio
+        (
+            sourceName_,
+            mesh.time().timeName(),
+            mesh,
+            IOobject::MUST_READ,
+            IOobject::NO_WRITE,
+            false
+        );
+        if (!sio.typeHeaderOk<volScalarField>(true))
+        {
+            FatalIOErrorInFunction(dict)
+                << "Entry 'S " << sourceName_ << ";' in " << dict.name()
+                << " names a source field, but " << sio.objectPath()
+                << " is not a volScalarField file" << nl
+                << "    Give S a number (a uniform source, " << fieldNames_[0]
+                << "/s), or write the field " << sourceName_ << " into "
+                << mesh.time().timeName() << "/ (class volScalarField,"
+                << " dimensions [0 0 -1 1 0 0 0] for T in K)"
+                << exit(FatalIOError);
+        }
+        const volScalarField Sf(sio, mesh);
+        cellS_ = Sf.primitiveField();
+        forAll(cellS_, celli)
+        {
+            if (!std::isfinite(cellS_[celli]))
+            {
+                FatalIOErrorInFunction(dict)
+                    << "The source field " << sio.objectPath() << " is "
+                    << cellS_[celli] << " in cell " << celli << nl
+                    << "    Every value of S must be a finite number"
+                    << exit(FatalIOError);
+            }
+        }
+    }
+
     if (dict.found("DT"))
     {
         FatalIOErrorInFunction(dict)
@@ -102,6 +155,29 @@ pinn::PdeSpec Foam::pinnEquations::heatConduction::spec
 }
 
 
+Foam::scalarField Foam::pinnEquations::heatConduction::cellSource
+(
+    const pinnScaling& scaling
+) const
+{
+    if (sourceName_.empty())
+    {
+        return scalarField();
+    }
+    return cellS_/residualScales(scaling)[0];
+}
+
+
+Foam::scalar Foam::pinnEquations::heatConduction::maxSource() const
+{
+    if (sourceName_.empty())
+    {
+        return mag(S_);
+    }
+    return returnReduce(cellS_.empty() ? 0 : max(mag(cellS_)), maxOp<scalar>());
+}
+
+
 void Foam::pinnEquations::heatConduction::checkCoefficients
 (
     const pinnScaling& scaling,
@@ -113,16 +189,18 @@ void Foam::pinnEquations::heatConduction::checkCoefficients
     // without): the source alone makes u' vary by about S' h^2/D', where
     // the network's outputs are of order 1
     const pinn::PdeSpec pde = spec(scaling);
-    const scalar S = pde.c[1];
+    const scalar S = maxSource()/residualScales(scaling)[0];
     const scalar L = 0.5*cmptMax(mesh_.bounds().span());
     const scalar h = L/scaling.length();
     const scalar variation = mag(S)*sqr(h)/pde.c[0];
     const word& T = fieldNames_[0];
-    const scalar suggested = mag(S_)*sqr(L)/DT_;
+    const scalar suggested = maxSource()*sqr(L)/DT_;
 
     OStringStream what;
     what
-        << "The source S = " << S_ << " in " << dict_.name() << " alone makes "
+        << "The source S = "
+        << (sourceName_.empty() ? Foam::name(S_) : "max |" + sourceName_ + "| " + Foam::name(maxSource())).c_str()
+        << " in " << dict_.name() << " alone makes "
         << T << " vary by about " << variation << " in the network's units (";
     if (scaling.active())
     {
@@ -158,7 +236,7 @@ void Foam::pinnEquations::heatConduction::checkCoefficients
     if (!(mag(S) < Foam::sqrt(realMax)*1e-3))
     {
         FatalIOErrorInFunction(dict_)
-            << "The source S = " << S_ << " in " << dict_.name() << " is "
+            << "The source S = " << maxSource() << " in " << dict_.name() << " is "
             << S << " in the network's units: the loss squares it, which"
             << " overflows the backend's arithmetic (numbers up to " << realMax
             << ")" << nl << fix.str().c_str() << ", or use 'precision double;'"
@@ -203,8 +281,17 @@ Foam::wordList Foam::pinnEquations::heatConduction::equationNames() const
 Foam::string Foam::pinnEquations::heatConduction::description() const
 {
     OStringStream os;
-    os  << "heatConduction: laplacian(" << DT_ << ", " << fieldNames_[0] << ") + "
-        << S_ << " = 0";
+    os  << "heatConduction: laplacian(" << DT_ << ", " << fieldNames_[0] << ") + ";
+    if (sourceName_.empty())
+    {
+        os  << S_;
+    }
+    else
+    {
+        os  << sourceName_ << " (field, max |" << sourceName_ << "| "
+            << maxSource() << ")";
+    }
+    os  << " = 0";
     return os.str();
 }
 
