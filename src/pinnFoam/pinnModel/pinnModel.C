@@ -101,6 +101,38 @@ IOobject pinnPropertiesIO(const Time& runTime, const fvMesh& mesh)
 }
 
 
+//- In a parallel run the master reads pinnProperties and sends it: on the
+//  other ranks the dictionary (and every sub-dictionary) is named after the
+//  stream ("IOstream.vtk"), so their error messages would name no file and,
+//  when such a rank stops first, the run's message would not either. Name
+//  them after the file, as on the master.
+void nameAfterFile(dictionary& d, const fileName& name)
+{
+    d.name() = name;
+    for (entry& e : d)
+    {
+        if (e.isDict())
+        {
+            nameAfterFile(e.dict(), name + '.' + e.keyword());
+        }
+    }
+}
+
+bool namePropertiesAfterFile(IOdictionary& dict, const Time& runTime)
+{
+    if (Pstream::parRun() && !Pstream::master())
+    {
+        fileName path = dict.objectPath();
+        if (!isFile(path))
+        {
+            path = runTime.globalPath()/runTime.constant()/"pinnProperties";
+        }
+        nameAfterFile(dict, path);
+    }
+    return true;
+}
+
+
 //- The earliest time directory of a case (normally 0)
 word initialTimeName(const Time& runTime)
 {
@@ -1611,7 +1643,8 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     runTime_(runTime),
     mesh_(mesh),
     dict_(pinnPropertiesIO(runTime, mesh)),
-    fieldNames_(readFieldNames()),
+    // (every rank's messages name the file first: namePropertiesAfterFile)
+    fieldNames_((namePropertiesAfterFile(dict_, runTime), readFieldNames())),
     domain_(mesh),
     networkSeed_(1),
     logInterval_(100),
