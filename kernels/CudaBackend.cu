@@ -690,6 +690,19 @@ void CudaBackend<Real>::prepare(idx evalPoints)
     if (arena_.valid() && !dataDirty_ && want <= mCap_) return;
     const idx mCap = std::max(want, mCap_);
 
+    if (interiorOnDevice_ && !drawPending_ && arena_.valid())
+    {
+        // The pool is laid out again: the device's interior comes back to
+        // the host first (the only time points drawn on the device do),
+        // while X_, wRaw_ and sI_ still point at it (the planners below
+        // overwrite the data pointers)
+        download(hostX_.data(), X_, nI_ * D_ * sizeof(Real));
+        download(hostWI_.data(), wRaw_, nI_ * sizeof(Real));
+        if (haveSource_) download(hostSI_.data(), sI_, nI_ * sizeof(Real));
+        PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        interiorOnDevice_ = false;
+    }
+
     // Count the bytes (the planners set the buffer pointers to null: the
     // persistent ones are kept, the data ones are laid out again below)
     const auto kept =
@@ -709,17 +722,6 @@ void CudaBackend<Real>::prepare(idx evalPoints)
         graph_ = nullptr;
     }
     graphValid_ = false;
-
-    if (interiorOnDevice_ && !drawPending_ && arena_.valid())
-    {
-        // The pool is laid out again: the device's interior comes back to
-        // the host first (the only time points drawn on the device do)
-        download(hostX_.data(), X_, nI_ * D_ * sizeof(Real));
-        download(hostWI_.data(), wRaw_, nI_ * sizeof(Real));
-        if (haveSource_) download(hostSI_.data(), sI_, nI_ * sizeof(Real));
-        PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
-        interiorOnDevice_ = false;
-    }
 
     if (!arena_.valid() || need > arena_.poolBytes())
     {
