@@ -1500,7 +1500,12 @@ void Foam::pinnModel::writeTimeDir()
 
 // * * * * * * * * * * * * * * * * Constructors  * * * * * * * * * * * * * * //
 
-Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
+Foam::pinnModel::pinnModel
+(
+    Time& runTime,
+    const fvMesh& mesh,
+    const bool checkOnly
+)
 :
     runTime_(runTime),
     mesh_(mesh),
@@ -1689,6 +1694,10 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     selectDevice();
     readReferences();
     vtk_.reset(new pinnVtkWriter(mesh_, dict_.subOrEmptyDict("vtk")));
+    if (checkOnly)
+    {
+        return;
+    }
     if (vtk_->enabled())
     {
         vtk_->checkWritable();
