@@ -20,6 +20,7 @@
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 // * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
 
@@ -1689,6 +1690,20 @@ Foam::pinnModel::pinnModel
         }
     }
     opts.threads = pinnDict::getOrDefaultNonNegative<label>(dict_, "nThreads", 0);
+    {
+        // More threads than processors only costs memory (a workspace per
+        // thread) and, in the thousands, ends in thread creation failing
+        const label nProcs = label(std::thread::hardware_concurrency());
+        if (nProcs > 0 && opts.threads > nProcs)
+        {
+            FatalIOErrorInFunction(dict_)
+                << "Entry 'nThreads " << opts.threads << ";' in "
+                << dict_.objectPath() << " is more than the " << nProcs
+                << " processors of this machine" << nl
+                << "    Set 'nThreads 0;' (all of them) or at most " << nProcs
+                << exit(FatalIOError);
+        }
+    }
     logInterval_ = pinnDict::getOrDefaultPositive<label>(dict_, "logInterval", 100);
 
     selectDevice();

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <numeric>
 #include <sstream>
+#include <string>
 
 // * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
 
@@ -34,6 +35,21 @@ namespace
 
 //- The first line of a sampler state
 const char* const stateMagic = "pinnSamplerState 1";
+
+//- Bytes left in a stream (a corrupt length must not allocate or read
+//  beyond them)
+std::int64_t bytesLeft(std::istream& is)
+{
+    const std::istream::pos_type here = is.tellg();
+    if (here < 0)
+    {
+        return 0;
+    }
+    is.seekg(0, std::ios::end);
+    const std::istream::pos_type end = is.tellg();
+    is.seekg(here);
+    return std::int64_t(end - here);
+}
 
 } // End anonymous namespace
 
@@ -67,10 +83,21 @@ void Foam::pinnSamplers::adaptiveSampler::readScalars
     {
         FatalErrorInFunction
             << "Sampler state in " << file << " is damaged or belongs to"
-            << " another mesh (a list of " << label(n) << " values where "
-            << expected << " were expected)" << nl
+            << " another mesh (a list of " << std::to_string(n).c_str()
+            << " values where " << expected << " were expected)" << nl
             << "    Start from the initial time, or from a time written for"
             << " this mesh" << exit(FatalError);
+    }
+    // A corrupt length must not allocate, or read, beyond the file
+    const std::int64_t left = bytesLeft(is);
+    if (n > left/std::int64_t(sizeof(scalar)) || n > labelMax)
+    {
+        FatalErrorInFunction
+            << "Sampler state in " << file << " is truncated or damaged: a"
+            << " list of " << std::to_string(n).c_str() << " values, "
+            << std::to_string(left).c_str() << " bytes left in the file" << nl
+            << "    Start from the initial time, or from an earlier time"
+            << exit(FatalError);
     }
     v.setSize(label(n));
     if (n)
@@ -81,6 +108,49 @@ void Foam::pinnSamplers::adaptiveSampler::readScalars
     {
         FatalErrorInFunction
             << "Sampler state in " << file << " is truncated" << nl
+            << "    Start from the initial time, or from an earlier time"
+            << exit(FatalError);
+    }
+    forAll(v, i)
+    {
+        if (!std::isfinite(v[i]))
+        {
+            FatalErrorInFunction
+                << "Sampler state in " << file << " is damaged: value " << i
+                << " of a list of " << v.size() << " is not finite" << nl
+                << "    Start from the initial time, or from an earlier time"
+                << exit(FatalError);
+        }
+    }
+}
+
+
+void Foam::pinnSamplers::adaptiveSampler::readDensity
+(
+    std::istream& is,
+    const fileName& file,
+    const label expected,
+    scalarList& d
+)
+{
+    readScalars(is, file, expected, d);
+    // A density relative to uniform has mean 1 over the cells' volumes (the
+    // faces' areas), so its largest value is at least 1: the draw then has
+    // a positive total weight. (The largest a residual gives is far below
+    // 1e100.)
+    scalar lo = 0, hi = 1;
+    if (d.size())
+    {
+        lo = min(d);
+        hi = max(d);
+    }
+    if (!(lo >= 0 && hi >= 1 - 1e-6 && hi <= 1e100))
+    {
+        FatalErrorInFunction
+            << "Sampler state in " << file << " is damaged: a density of "
+            << d.size() << " values from " << lo << " to " << hi << " (a"
+            << " density relative to uniform is >= 0, <= 1e100 and has a"
+            << " largest value of at least 1)" << nl
             << "    Start from the initial time, or from an earlier time"
             << exit(FatalError);
     }
@@ -462,14 +532,16 @@ void Foam::pinnSamplers::adaptiveSampler::readPoints
     const label nCells = domain_.nGlobalCells();
     for (label i = 0; i < joined.size()/4; ++i)
     {
-        const label g = label(joined[4*i]);
-        if (g < 0 || g >= nCells)
+        // (compared as a double: a damaged value may not fit a label)
+        const scalar cell = joined[4*i];
+        if (!(cell >= 0 && cell < nCells && cell == std::floor(cell)))
         {
             FatalErrorInFunction
-                << "Sampler state in " << file << " names cell " << g
+                << "Sampler state in " << file << " names cell " << cell
                 << " of a mesh of " << nCells << " cells" << nl
                 << "    Start from the initial time" << exit(FatalError);
         }
+        const label g = label(cell);
         const label celli = domain_.localCell(g);
         if (celli >= 0)
         {
@@ -541,7 +613,11 @@ void Foam::pinnSamplers::adaptiveSampler::setState
     long long drawi = -1, nCells = -1, nGroups = -1;
     header >> m1 >> m2 >> t >> kwDraw >> drawi >> kwCells >> nCells >> kwGroups
         >> nGroups;
-    if (!header || m1 + " " + m2 != stateMagic || kwDraw != "draw")
+    if
+    (
+        !header || m1 + " " + m2 != stateMagic || kwDraw != "draw"
+     || kwCells != "cells" || kwGroups != "groups" || drawi < 0 || drawi > labelMax
+    )
     {
         FatalErrorInFunction
             << "Sampler state " << file << " is not a pinnFoam sampler state"
@@ -567,7 +643,7 @@ void Foam::pinnSamplers::adaptiveSampler::setState
     {
         labelList index;
         const label nFaces = domain_.globalPatchFaces(groupPatch_[grp], index);
-        readScalars(is, file, nFaces, faceDensity_[grp]);
+        readDensity(is, file, nFaces, faceDensity_[grp]);
     }
     readInteriorState(is, file);
     stateDraw_ = label(drawi);
