@@ -1,12 +1,15 @@
 #include "pinn/Trainer.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <istream>
 #include <ostream>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 
 namespace pinn
 {
@@ -68,6 +71,50 @@ void getVec(std::istream& is, std::vector<T>& v, std::int64_t expected = -1)
     v.resize(n);
     is.read(reinterpret_cast<char*>(v.data()), n * sizeof(T));
     if (!is) throw std::runtime_error("truncated pinnFoam state");
+}
+
+//- Whether x is finite, from its bits (no floating-point operation on a
+//  signalling NaN read from a file)
+inline bool finiteBits(const double x)
+{
+    std::uint64_t b;
+    std::memcpy(&b, &x, sizeof(b));
+    return (b & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL;
+}
+
+inline bool finiteBits(const float x)
+{
+    std::uint32_t b;
+    std::memcpy(&b, &x, sizeof(b));
+    return (b & 0x7f800000U) != 0x7f800000U;
+}
+
+//- Every value finite (and >= 0 where nonNegative): a state that holds
+//  anything else was not written by a trainer
+template<class T>
+void checkFinite(const std::vector<T>& v, const char* what, const bool nonNegative = false)
+{
+    for (std::size_t i = 0; i < v.size(); ++i)
+    {
+        if (!finiteBits(v[i]) || (nonNegative && v[i] < T(0)))
+        {
+            throw std::runtime_error("pinnFoam state is corrupt: " + std::string(what) + " "
+                + std::to_string(i) + " of " + std::to_string(v.size()) + " is "
+                + (finiteBits(v[i]) ? std::to_string(double(v[i])) : std::string("not finite")));
+        }
+    }
+}
+
+//- A vector read without an expected length: empty, or of length n
+template<class T>
+void checkLength(const std::vector<T>& v, const std::int64_t n, const char* what, const bool required)
+{
+    if ((required || !v.empty()) && std::int64_t(v.size()) != n)
+    {
+        throw std::runtime_error("pinnFoam state is corrupt: " + std::string(what) + " has "
+            + std::to_string(v.size()) + " entries where " + std::to_string(n)
+            + " are expected");
+    }
 }
 
 double dot(const std::vector<double>& a, const std::vector<double>& b)
@@ -432,12 +479,10 @@ void Trainer<Real>::read(std::istream& is)
 
     std::vector<Real> p;
     getVec(is, p, n);
-    backend_.setParameters(p.data());
     AdamState<Real> a;
     get(is, a.step);
     getVec(is, a.m, n);
     getVec(is, a.v, n);
-    backend_.setAdamState(a);
 
     std::int32_t ready;
     get(is, ready);
@@ -461,6 +506,39 @@ void Trainer<Real>::read(std::istream& is)
         getVec(is, s_[k], n);
         getVec(is, y_[k], n);
     }
+
+    // What the optimisers compute with must be what a trainer writes: the
+    // L-BFGS point, gradient and loss terms of this network and problem
+    // (all of them once L-BFGS has started), finite values, Adam's second
+    // moment >= 0 and its step count >= 0 (its bias correction divides by
+    // 1 - beta^step)
+    const Problem& pb = backend_.problem();
+    checkLength(x_, n, "the L-BFGS point", lbfgsReady_);
+    checkLength(g_, n, "the L-BFGS gradient", lbfgsReady_);
+    checkLength(fTerms_.pde, pb.pde.nEq, "the L-BFGS equation loss terms", lbfgsReady_);
+    checkLength(fTerms_.bc, pb.nBoundaryGroups, "the L-BFGS boundary loss terms", lbfgsReady_);
+    checkFinite(p, "parameter");
+    checkFinite(a.m, "Adam first moment");
+    checkFinite(a.v, "Adam second moment", true);
+    checkFinite(x_, "L-BFGS point");
+    checkFinite(g_, "L-BFGS gradient");
+    checkFinite(fTerms_.pde, "L-BFGS equation loss term");
+    checkFinite(fTerms_.bc, "L-BFGS boundary loss term");
+    if (lbfgsReady_ && !finiteBits(f_))
+    {
+        throw std::runtime_error("pinnFoam state is corrupt: the L-BFGS loss is " + std::to_string(f_));
+    }
+    for (std::int64_t k = 0; k < hist; ++k)
+    {
+        checkFinite(s_[k], "L-BFGS step");
+        checkFinite(y_[k], "L-BFGS gradient change");
+    }
+    if (iteration_ < 0 || nEvals_ < 0 || a.step < 0)
+    {
+        throw std::runtime_error("pinnFoam state is corrupt: iteration " + std::to_string(iteration_)
+            + ", loss evaluations " + std::to_string(nEvals_) + ", Adam step "
+            + std::to_string(a.step) + " (none may be negative)");
+    }
     if (v01)
     {
         balanced_ = false;
@@ -482,11 +560,22 @@ void Trainer<Real>::read(std::istream& is)
                 + std::to_string(bc.size()) + " boundary groups where the case has "
                 + std::to_string(scaleBc_.size()) + ": the patches changed since it was written");
         }
-        scaleBc_ = bc;
         std::int32_t f;
         get(is, f);
+        const std::vector<double> scales{scalePde_};
+        checkFinite(scales, "equation loss weight", true);
+        checkFinite(bc, "boundary loss weight", true);
+        if (!(scalePde_ > 0) || f < 0
+         || std::any_of(bc.begin(), bc.end(), [](const double w) { return !(w > 0); }))
+        {
+            throw std::runtime_error("pinnFoam state is corrupt: loss weights must be > 0 and the"
+                " L-BFGS failure count >= 0 (now " + std::to_string(f) + ")");
+        }
+        scaleBc_ = bc;
         lbfgsFailures_ = f;
     }
+    backend_.setParameters(p.data());
+    backend_.setAdamState(a);
     backend_.setTermScales(scalePde_, scaleBc_);
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Overwrites one length field of a pinnFoam checkpoint (uniform/pinn/state,
 format pinnSt02 of src/pinn/Trainer.cpp) with a huge value, as a corrupt
-file would hold. Usage: corruptState.py STATE {params|adamM|lbfgsX|history}"""
+file would hold, or one value (the kinds tests/fuzz found):
+Usage: corruptState.py STATE {params|adamM|lbfgsX|history}
+       corruptState.py STATE {nanParameter|negativeSecondMoment|negativeAdamStep}"""
 import struct
 import sys
 
@@ -31,5 +33,13 @@ off += 8                            # f
 vec('pde', 8)
 vec('bc', 8)
 where['history'] = off
-struct.pack_into('<q', b, where[which], 1 << 40)
+fmt = '<f' if real == 4 else '<d'
+if which == 'nanParameter':
+    struct.pack_into(fmt, b, where['params'] + 8, float('nan'))
+elif which == 'negativeSecondMoment':
+    struct.pack_into(fmt, b, where['adamV'] + 8, -1.0)
+elif which == 'negativeAdamStep':
+    struct.pack_into('<q', b, where['adamM'] - 8, -1)
+else:
+    struct.pack_into('<q', b, where[which], 1 << 40)
 open(path, 'wb').write(bytes(b))

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -49,6 +50,15 @@ std::int64_t bytesLeft(std::istream& is)
     const std::istream::pos_type end = is.tellg();
     is.seekg(here);
     return std::int64_t(end - here);
+}
+
+//- Whether x is finite, from its bits: no floating-point operation, which
+//  a signalling NaN read from a damaged file would trap (trapFpe)
+bool finiteBits(const double x)
+{
+    std::uint64_t bits;
+    std::memcpy(&bits, &x, sizeof(bits));
+    return (bits & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL;
 }
 
 } // End anonymous namespace
@@ -113,7 +123,7 @@ void Foam::pinnSamplers::adaptiveSampler::readScalars
     }
     forAll(v, i)
     {
-        if (!std::isfinite(v[i]))
+        if (!finiteBits(v[i]))
         {
             FatalErrorInFunction
                 << "Sampler state in " << file << " is damaged: value " << i
