@@ -3,9 +3,6 @@
 #include <cblas.h>
 #include <omp.h>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -101,20 +98,14 @@ CpuBackend<Real>::CpuBackend(const Problem& problem, const BackendOptions& opts)
     // values), gradient, Adam's moments, and per thread a gradient and the
     // stream blocks of every layer. More than the machine's memory must be
     // an error here, not an abort in the allocator (OpenFOAM's new handler)
-    // or the kernel's out-of-memory killer. The memory: physical, or the
-    // address-space limit where one is set.
+    // or the kernel's out-of-memory killer.
     {
         double widths = 0;
         for (int l = 0; l < L; ++l) widths += 2.0 * sizes_[l + 1];
         const double nP = double(problem.net.nParams());
         const double perThread = nP + (D + widths + 2.0 * wMax) * double(cols);
         const double bytes = sizeof(Real) * (5 * nP + nThreads_ * perThread);
-        double memory = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
-        rlimit as;
-        if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
-        {
-            memory = memory > 0 ? std::min(memory, double(as.rlim_cur)) : double(as.rlim_cur);
-        }
+        const double memory = hostMemoryBytes();
         if (memory > 0 && bytes > memory)
         {
             const auto gib = [](const double b) { return std::to_string(std::lround(b / 1073741824.0)); };

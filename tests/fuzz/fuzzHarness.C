@@ -18,30 +18,139 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <csignal>
+#include <set>
+
+#include <cxxabi.h>
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <signal.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 // * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * //
 
-// abort(FatalError) ends pinnFoam with SIGABRT and a stack trace: in the
-// harness it is a finding, not a clean error. These replace OpenFOAM's own
-// definitions for every caller (the executable's symbol takes precedence
-// over libOpenFOAM's).
+// abort(FatalError) and a floating-point trap end pinnFoam with SIGABRT or
+// SIGFPE and a stack trace: in the harness they are findings, not clean
+// errors. error::abort and IOerror::abort below replace OpenFOAM's own
+// definitions for every caller (the executable's symbols take precedence
+// over libOpenFOAM's); a SIGFPE handler sees every trap.
 //
-// Except for defects of OpenFOAM's own parser, found by these targets and
-// reported, not pinnFoam's to fix: those are thrown as OpenFOAM throws a
-// fatal error (FatalError.throwExceptions()), a clean rejection here, so
-// that a campaign is not flooded with them:
-//   - primitiveEntry::dict(): '$a;' in keyword position where a is not a
-//     dictionary ('a 1; b { $a; }' aborts any OpenFOAM v1912 program,
-//     foamDictionary included)
+// Except where OpenFOAM's own parser aborts or traps on a malformed input,
+// before any pinnFoam code is involved: defects of OpenFOAM v1912, reported
+// (tests/fuzz/README.md), not pinnFoam's to fix. The call stack tells: a
+// frame of the parser (dictionary::read, entry::New, IOobject::readHeader,
+// ISstream::read, an Istream operator>>, readDouble ...) nearer to the
+// fault than any pinnFoam frame. Such an abort is thrown as OpenFOAM
+// throws a fatal error (a clean rejection here); such a trap is masked for
+// the rest of the input (the instruction then runs as without trapFpe).
+// Each kind is noted once per process on stderr. Examples:
+//   'a 1; b { $a; }'                 abort in primitiveEntry::dict()
+//   'FoamFile { class { } }'         abort in dictionaryEntry::stream()
+//   'layers -2(8 8);'                abort in List::doResize (bad size)
+//   'learningRate 1e999;'            SIGFPE (overflow) in readDouble
+//   'FoamFile { version 1e20; }'     SIGFPE (invalid) in IOobject::readHeader
 
 namespace
 {
 
-bool knownFoamDefect(const Foam::error& err)
+//- Whether the innermost frames of this thread's stack reach OpenFOAM's
+//  parser before any pinnFoam frame; what: the parser frame. valueReads:
+//  dictionary::get/readEntry (where gcc inlines the Istream operators) count
+//  as the parser too; not for an abort in dictionaryEntry::stream(), which
+//  is a value asked of a sub-dictionary: pinnFoam's reads check for that
+//  (pinnDict::checkValue), so there it is pinnFoam's
+bool inFoamParser(std::string& what, const bool valueReads = true)
 {
-    return err.functionName().find("Foam::primitiveEntry::dict()") != std::string::npos;
+    void* frames[64];
+    const int n = backtrace(frames, 64);
+    static const char* const parser[] =
+    {
+        "Foam::dictionary::read(", "Foam::entry::New(",
+        "Foam::IOobject::readHeader(", "Foam::ISstream::read(",
+        "Foam::operator>>", "Foam::readDouble(", "Foam::readFloat(",
+        "Foam::readInt32(", "Foam::readInt64(", "Foam::readUint32(",
+        "Foam::readUint64(", "Foam::primitiveEntry::primitiveEntry(",
+        "Foam::dictionaryEntry::dictionaryEntry(",
+        "Foam::dictionary::substituteScopedKeyword("
+    };
+    static const char* const values[] =
+    {
+        "Foam::dictionary::get<", "Foam::dictionary::getOrDefault<",
+        "Foam::dictionary::readEntry<", "Foam::dictionary::readIfPresent<"
+    };
+    static const char* const pinnFoam[] =
+    {
+        "Foam::pinn", "pinn::", "pinnFuzz::", "LLVMFuzzerTestOneInput"
+    };
+    static const bool debug = std::getenv("PINN_FUZZ_DEBUG_STACK") != nullptr;
+    for (int i = 0; i < n; ++i)
+    {
+        Dl_info info;
+        if (!dladdr(frames[i], &info) || !info.dli_sname)
+        {
+            continue;
+        }
+        int status = 0;
+        char* name = abi::__cxa_demangle(info.dli_sname, nullptr, nullptr, &status);
+        const std::string f(status == 0 && name ? name : info.dli_sname);
+        std::free(name);
+        if (debug)
+        {
+            std::fprintf(stderr, "pinnFuzz: frame %d: %s\n", i, f.substr(0, 150).c_str());
+        }
+        for (const char* p : pinnFoam)
+        {
+            if (f.find(p) != std::string::npos)
+            {
+                return false;
+            }
+        }
+        for (const char* p : parser)
+        {
+            if (f.find(p) != std::string::npos)
+            {
+                what = f.substr(0, 160);
+                return true;
+            }
+        }
+        for (const char* p : values)
+        {
+            if (valueReads && f.find(p) != std::string::npos)
+            {
+                what = f.substr(0, 160);
+                return true;
+            }
+        }
+    }
+    return false;
 }
+
+
+//- An abort of OpenFOAM's parser (see inFoamParser)
+bool foamParserAbort(const Foam::error& err, std::string& what)
+{
+    const bool valueOfADictionary =
+        err.functionName().find("Foam::dictionaryEntry::stream()") != std::string::npos;
+    return inFoamParser(what, !valueOfADictionary);
+}
+
+
+//- Once per process and kind: a defect of OpenFOAM's parser met
+void noteFoamDefect(const std::string& kind, const std::string& where)
+{
+    static std::set<std::string> noted;
+    if (noted.insert(kind + where).second)
+    {
+        std::fprintf
+        (
+            stderr,
+            "pinnFuzz: note: %s in OpenFOAM's parser (%s): an OpenFOAM v1912"
+            " defect, taken as a clean rejection\n", kind.c_str(), where.c_str()
+        );
+    }
+}
+
 
 void reportAbort(const char* kind, const Foam::error& err, const std::string& file)
 {
@@ -58,13 +167,58 @@ void reportAbort(const char* kind, const Foam::error& err, const std::string& fi
     std::abort();
 }
 
+
+//- The SIGFPE handler before ours (libFuzzer's, or the default)
+struct sigaction previousFpe;
+
+void fpeHandler(int sig, siginfo_t* info, void* context)
+{
+    std::string where;
+    #if defined(__x86_64__)
+    if (inFoamParser(where))
+    {
+        noteFoamDefect("floating-point trap", where);
+        // mask the exceptions in the interrupted context (SSE and x87,
+        // whose pending exception is cleared): the faulting instruction
+        // runs again, untrapped
+        ucontext_t* uc = static_cast<ucontext_t*>(context);
+        uc->uc_mcontext.fpregs->mxcsr |= 0x1f80;
+        uc->uc_mcontext.fpregs->mxcsr &= ~0x3fu;
+        uc->uc_mcontext.fpregs->cwd |= 0x3f;
+        uc->uc_mcontext.fpregs->swd &= ~0x80ffu;
+        return;
+    }
+    #endif
+    std::fprintf
+    (
+        stderr,
+        "\npinnFuzz: floating-point trap (pinnFoam would end with SIGFPE under"
+        " trapFpe 1)\n"
+    );
+    if (previousFpe.sa_flags & SA_SIGINFO)
+    {
+        previousFpe.sa_sigaction(sig, info, context);
+    }
+    else if
+    (
+        previousFpe.sa_handler != SIG_DFL && previousFpe.sa_handler != SIG_IGN
+    )
+    {
+        previousFpe.sa_handler(sig);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 } // End anonymous namespace
 
 
 void Foam::error::abort()
 {
-    if (knownFoamDefect(*this))
+    std::string where;
+    if (foamParserAbort(*this, where))
     {
+        noteFoamDefect("abort(FatalError)", where);
         error errorException(*this);
         messageStreamPtr_->reset();
         throw errorException;
@@ -75,8 +229,10 @@ void Foam::error::abort()
 
 void Foam::IOerror::abort()
 {
-    if (knownFoamDefect(*this))
+    std::string where;
+    if (foamParserAbort(*this, where))
     {
+        noteFoamDefect("abort(FatalIOError)", where);
         IOerror errorException(*this);
         messageStreamPtr_->reset();
         throw errorException;
@@ -151,6 +307,12 @@ void pinnFuzz::setUp()
         Foam::messageStream::level = 0;
     }
     Foam::dynamicCode::allowSystemOperations = 0;
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = fpeHandler;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGFPE, &sa, &previousFpe);
     // etc/controlDict's DebugSwitches has 'fileName 2': an invalid file name
     // read from a dictionary (a header entry with a stray byte) then ends
     // the program in fileName::stripInvalid with exit(1) and OpenFOAM's
@@ -239,6 +401,13 @@ pinnFuzz::foamCase::foamCase(const std::string& dir)
             )
         )
     );
+}
+
+
+bool pinnFuzz::includesFiles(const void* data, const std::size_t size)
+{
+    static const char directive[] = "#include";
+    return memmem(data, size, directive, sizeof(directive) - 1) != nullptr;
 }
 
 

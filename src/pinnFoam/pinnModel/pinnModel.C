@@ -62,7 +62,7 @@ word requiredWord(const dictionary& dict, const word& key, const char* hint)
     {
         pinnDict::missingEntry(dict, key, "Add '" + key + " " + hint + ";'");
     }
-    return dict.get<word>(key);
+    return pinnDict::get<word>(dict, key);
 }
 
 
@@ -246,7 +246,7 @@ void Foam::pinnModel::readNetwork(const dictionary& dict)
             << "    Add 'layers (64 64 64 64);': the widths of the hidden layers"
             << exit(FatalIOError);
     }
-    const labelList layers(dict.get<labelList>("layers"));
+    const labelList layers(pinnDict::get<labelList>(dict, "layers"));
     if (layers.empty())
     {
         FatalIOErrorInFunction(dict)
@@ -315,7 +315,7 @@ Foam::wordList Foam::pinnModel::readFieldNames() const
     {
         return wordList(1, requiredWord(dict_, "field", "<name of the field in 0/, e.g. T>"));
     }
-    const wordList names(dict_.get<wordList>("fields"));
+    const wordList names(pinnDict::get<wordList>(dict_, "fields"));
     if (names.empty())
     {
         FatalIOErrorInFunction(dict_)
@@ -350,8 +350,8 @@ void Foam::pinnModel::checkControlDict() const
             << " time, e.g. 'endTime " << runTime_.value() + 1000 << ";'"
             << exit(FatalIOError);
     }
-    const word wc = controlDict.getOrDefault<word>("writeControl", "timeStep");
-    const scalar wi = controlDict.getOrDefault<scalar>("writeInterval", 1);
+    const word wc = pinnDict::getOrDefault<word>(controlDict, "writeControl", "timeStep");
+    const scalar wi = pinnDict::getOrDefault<scalar>(controlDict, "writeInterval", 1);
     if
     (
         (wc == "runTime" || wc == "adjustableRunTime" || wc == "timeStep")
@@ -566,7 +566,7 @@ void Foam::pinnModel::readReferences()
                 << " solution on this mesh (relative to this case, or \".\")"
                 << exit(FatalIOError);
         }
-        fileName caseDir(rd.get<fileName>("case"));
+        fileName caseDir(pinnDict::get<fileName>(rd, "case"));
         caseDir.expand();
         if (!caseDir.isAbsolute())
         {
@@ -603,6 +603,7 @@ void Foam::pinnModel::readReferences()
         scalar timeValue = -GREAT;
         if (rd.found("time"))
         {
+            pinnDict::checkValue(rd, "time");
             ITstream& ts = rd.lookup("time");
             token t(ts);
             if (t.isNumber())
@@ -660,7 +661,7 @@ void Foam::pinnModel::readReferences()
         {
             const word fld =
                 fieldNames_.size() == 1
-              ? rd.getOrDefault<word>("field", fieldNames_[0])
+              ? pinnDict::getOrDefault<word>(rd, "field", fieldNames_[0])
               : fieldNames_[fieldi];
             const fileName file = ref.dir/fld;
             if (!isFile(file))
@@ -879,8 +880,8 @@ void Foam::pinnModel::restart()
         IFstream is(summary);
         const dictionary sd(is);
         scaling_->checkSame(sd, summary);
-        const std::string net = sd.getOrDefault<string>("network", "");
-        const std::string eq = sd.getOrDefault<string>("equation", "");
+        const std::string net = pinnDict::getOrDefault<string>(sd, "network", "");
+        const std::string eq = pinnDict::getOrDefault<string>(sd, "equation", "");
         const std::string eqNow = equation_->description();
         if (net != problem_.net.describe() || eq.substr(0, eq.find(':')) != eqNow.substr(0, eqNow.find(':')))
         {
@@ -933,7 +934,7 @@ void Foam::pinnModel::restart()
             {
                 IFstream si(summary);
                 expected =
-                    dictionary(si).getOrDefault<bool>("samplerState", false);
+                    pinnDict::getOrDefault<bool>(dictionary(si), "samplerState", false);
             }
             if (isFile(samplerFile))
             {
@@ -1541,7 +1542,7 @@ Foam::pinnModel::pinnModel
     );
 
     checkControlDict();
-    purgeWrite_ = runTime_.controlDict().getOrDefault<label>("purgeWrite", 0);
+    purgeWrite_ = pinnDict::getOrDefault<label>(runTime_.controlDict(), "purgeWrite", 0);
 
     Info<< "pinnFoam: " << domain_.nDim() << "D network inputs "
         << flatOutput(domain_.components()) << nl;
@@ -1651,7 +1652,7 @@ Foam::pinnModel::pinnModel
         pinn::BalanceConfig& b = trainerConfig.balance;
         b.interval =
             balancing_ ? pinnDict::getOrDefaultPositive<label>(bal, "interval", 100) : 0;
-        b.smoothing = bal.getOrDefault<scalar>("smoothing", 0.9);
+        b.smoothing = pinnDict::getOrDefault<scalar>(bal, "smoothing", 0.9);
         b.maxScale = pinnDict::getOrDefaultPositive<scalar>(bal, "maxWeight", 1e6);
         if (b.smoothing < 0 || b.smoothing >= 1 || b.maxScale < 1)
         {

@@ -33,7 +33,7 @@ Foam::pinnEquations::heatConduction::heatConduction
 :
     pinnEquation(dict, nDim, fieldNames, mesh),
     DT_(0),
-    S_(dict.getOrDefault<scalar>("S", 0))
+    S_(pinnDict::getOrDefault<scalar>(dict, "S", 0))
 {
     if (dict.found("DT"))
     {
@@ -41,7 +41,7 @@ Foam::pinnEquations::heatConduction::heatConduction
             << "Entry 'DT' in the equation dictionary of " << dict.name()
             << nl << "    The diffusivity is read from"
             << " constant/transportProperties, as laplacianFoam reads it:"
-            << " move 'DT " << dict.get<scalar>("DT") << ";' there"
+            << " move the entry there: " << *dict.findEntry("DT")
             << exit(FatalIOError);
     }
     pinnDict::checkKeys(dict, wordList({"type", "S"}));
@@ -80,6 +80,7 @@ Foam::pinnEquations::heatConduction::heatConduction
         );
     }
     // 'DT 4e-5;' or 'DT [0 2 -1 0 0 0 0] 4e-5;', as laplacianFoam reads it
+    pinnDict::checkValue(transport, "DT");
     DT_ = dimensionedScalar("DT", dimViscosity, transport).value();
     if (!(DT_ > 0))
     {
