@@ -36,6 +36,7 @@
 #include "pinn/BackendRegistry.hpp"
 #include "DeviceArena.cuh"
 #include "cudaCheck.cuh"
+#include "cudaSampling.cuh"
 #include "streamKernels.cuh"
 
 #ifdef PINN_WITH_NCCL
@@ -154,6 +155,10 @@ public:
     void setBoundary(const BoundarySet<Real>& pts) override;
     void setTermScales(double pde, const std::vector<double>& bc) override;
 
+    bool canDrawInterior() const override { return true; }
+    void setCellTable(const sampling::CellTable& table, idx nMax) override;
+    idx drawInterior(const sampling::InteriorDraw& d) override;
+
     void setParameters(const Real* params) override;
     void getParameters(Real* params) override;
 
@@ -164,7 +169,8 @@ public:
     void adamSteps(int n, const AdamConfig& cfg) override;
     LossTerms lastLoss() override;
 
-    void evaluate(const Real* x, idx n, Real* values, Real* residuals) override;
+    void evaluate(const Real* x, idx n, Real* values, Real* residuals,
+        const Real* source = nullptr) override;
 
     MemoryStats memoryStats() const override;
 
@@ -172,6 +178,33 @@ public:
     //  summed over the ranks on the device, inside the captured step,
     //  before the Adam kernel (false where NCCL is not built in)
     bool setCommunicator(Communicator& comm) override;
+
+    //- cuda::testing::interiorSet: the interior points and weights as the
+    //  device holds them
+    InteriorSet<Real> deviceInterior()
+    {
+        prepare();
+        InteriorSet<Real> in;
+        in.x.resize(nI_ * D_);
+        in.w.resize(nI_);
+        download(in.x.data(), X_, in.x.size() * sizeof(Real));
+        download(in.w.data(), wRaw_, in.w.size() * sizeof(Real));
+        if (haveSource_)
+        {
+            in.s.resize(nI_);
+            download(in.s.data(), sI_, in.s.size() * sizeof(Real));
+        }
+        PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        return in;
+    }
+
+    //- cuda::testing::poisonPoints
+    void poisonPoints()
+    {
+        prepare();
+        X_ = reinterpret_cast<Real*>(std::uintptr_t(64));
+        graphValid_ = false;
+    }
 
     //- Mean time per phase (ms) of reps eager (not captured) training steps
     std::vector<std::pair<std::string, double>> profile(int reps, const AdamConfig& cfg);
@@ -240,6 +273,8 @@ private:
     // ---- training set (host copies: the pool may be laid out again)
     std::vector<Real> hostX_; // interior then boundary points, D each
     std::vector<Real> hostWI_;
+    std::vector<Real> hostSI_; // per-point sources (haveSource_)
+    bool haveSource_ = false;
     idx nI_ = 0, nBp_ = 0;
     std::vector<idx> hostBPtr_;
     std::vector<Real> hostBNormal_, hostBAlpha_, hostBBeta_, hostBG_, hostBW_;
@@ -250,6 +285,18 @@ private:
     std::vector<Real> scaledWI_, scaledBW_;
     void scaleWeights();
     bool dataDirty_ = true;
+
+    // ---- interior points drawn on the device (drawInterior): the host
+    //  copies hostX_ (interior part) and hostWI_ are then not kept; a new
+    //  layout of the pool (prepare) first fetches them from the device,
+    //  except while a draw is being placed
+    DeviceArena tableArena_;
+    cuda::DeviceCellTable table_;
+    bool interiorOnDevice_ = false;
+    bool drawPending_ = false;
+    Real* wRaw_ = nullptr; // interior weights before the term scale
+    Real* sI_ = nullptr; // interior per-point sources (read where haveSource_)
+    Real* evalS_ = nullptr; // sources of evaluation points
 
     // ---- data part of the pool
     idx mCap_ = 0; // points per chunk the workspace holds
@@ -291,6 +338,20 @@ private:
     void layoutData(Alloc& a, idx mCap);
 
     void prepare(idx evalPoints = 0);
+
+    //- After a kernel launch: its launch error, and with checkKernels the
+    //  fault of its execution (the stream is synchronised), named
+    void checkLaunch(const char* kernel, int line);
+
+    //- State kept on the host while the pool is laid out again (prepare):
+    //  survives a failed reservation, so that the next prepare (e.g. with
+    //  fewer points) restores it instead of starting from zeros
+    struct SavedState
+    {
+        bool valid = false;
+        std::vector<Real> p, m, v;
+        std::int64_t step = 0;
+    } saved_;
     void upload(void* dst, const void* src, std::size_t bytes);
     void download(void* dst, const void* src, std::size_t bytes);
     void mark(int phase);
@@ -510,6 +571,7 @@ CudaBackend<Real>::CudaBackend(const Problem& problem, const BackendOptions& opt
         fused_ ? ((mma_ & 7) ? ", fused layers (3xTF32)" : ", fused layers") : ", cuBLAS layers";
     if (head_) name_ += ", fused head";
     if (first_) name_ += ", first layer on the fly";
+    if (opts_.cuda.checkKernels) name_ += ", every kernel checked as it ends (no graphs)";
 
     try
     {
@@ -565,6 +627,8 @@ void CudaBackend<Real>::layoutData(Alloc& a, idx mCap)
     const idx nE = idx(hostBAlpha_.size());
     X_ = a.template allocate<Real>(nTot * D_, "points");
     wI_ = a.template allocate<Real>(nI_, "interior weights");
+    wRaw_ = a.template allocate<Real>(nI_, "interior weights before scaling");
+    sI_ = a.template allocate<Real>(haveSource_ ? nI_ : 0, "interior sources");
     bnd_.ptr = a.template allocate<idx>(nBp_ + 1, "boundary idx");
     bnd_.normal = a.template allocate<Real>(nE * D_, "boundary normals");
     bnd_.alpha = a.template allocate<Real>(nE, "boundary alpha");
@@ -602,6 +666,7 @@ void CudaBackend<Real>::layoutData(Alloc& a, idx mCap)
     evalX_ = a.template allocate<Real>(mCap * D_, "evaluation points");
     evalVal_ = a.template allocate<Real>(mCap * nOut_, "evaluation values");
     evalRes_ = a.template allocate<Real>(mCap * nEq_, "evaluation residuals");
+    evalS_ = a.template allocate<Real>(mCap, "evaluation sources");
 }
 
 
@@ -625,6 +690,19 @@ void CudaBackend<Real>::prepare(idx evalPoints)
     if (arena_.valid() && !dataDirty_ && want <= mCap_) return;
     const idx mCap = std::max(want, mCap_);
 
+    if (interiorOnDevice_ && !drawPending_ && arena_.valid())
+    {
+        // The pool is laid out again: the device's interior comes back to
+        // the host first (the only time points drawn on the device do),
+        // while X_, wRaw_ and sI_ still point at it (the planners below
+        // overwrite the data pointers)
+        download(hostX_.data(), X_, nI_ * D_ * sizeof(Real));
+        download(hostWI_.data(), wRaw_, nI_ * sizeof(Real));
+        if (haveSource_) download(hostSI_.data(), sI_, nI_ * sizeof(Real));
+        PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+        interiorOnDevice_ = false;
+    }
+
     // Count the bytes (the planners set the buffer pointers to null: the
     // persistent ones are kept, the data ones are laid out again below)
     const auto kept =
@@ -647,20 +725,20 @@ void CudaBackend<Real>::prepare(idx evalPoints)
 
     if (!arena_.valid() || need > arena_.poolBytes())
     {
-        // New pool: keep the parameters and optimiser state across it
-        std::vector<Real> p, m, v;
-        std::int64_t step = 0;
-        const bool keep = arena_.valid();
-        if (keep)
+        // New pool: keep the parameters and optimiser state across it, on
+        // the host until the new pool holds them (saved_ outlives a failed
+        // reservation: the next prepare restores it)
+        if (arena_.valid())
         {
-            p.resize(nParams_);
-            m.resize(nParams_);
-            v.resize(nParams_);
-            getParameters(p.data());
-            download(m.data(), m_, nParams_ * sizeof(Real));
-            download(v.data(), v_, nParams_ * sizeof(Real));
-            download(&step, step_, sizeof(step));
+            saved_.p.resize(nParams_);
+            saved_.m.resize(nParams_);
+            saved_.v.resize(nParams_);
+            download(saved_.p.data(), params_, nParams_ * sizeof(Real));
+            download(saved_.m.data(), m_, nParams_ * sizeof(Real));
+            download(saved_.v.data(), v_, nParams_ * sizeof(Real));
+            download(&saved_.step, step_, sizeof(saved_.step));
             PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+            saved_.valid = true;
             arena_.release();
         }
         std::size_t freeB = 0, totalB = 0;
@@ -674,12 +752,16 @@ void CudaBackend<Real>::prepare(idx evalPoints)
         layoutPersistent(alloc);
         persistentMark_ = arena_.mark();
         PINN_CUBLAS_CHECK(cublasSetWorkspace(blas_, blasWork_, blasWorkBytes_));
-        if (keep)
+        PINN_CUDA_CHECK(
+            cudaMemsetAsync(lossAcc_, 0, std::max(nTerms_, 1) * sizeof(double), stream_));
+        if (saved_.valid)
         {
-            upload(params_, p.data(), nParams_ * sizeof(Real));
-            upload(m_, m.data(), nParams_ * sizeof(Real));
-            upload(v_, v.data(), nParams_ * sizeof(Real));
-            upload(step_, &step, sizeof(step));
+            upload(params_, saved_.p.data(), nParams_ * sizeof(Real));
+            upload(m_, saved_.m.data(), nParams_ * sizeof(Real));
+            upload(v_, saved_.v.data(), nParams_ * sizeof(Real));
+            upload(step_, &saved_.step, sizeof(saved_.step));
+            PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+            saved_ = SavedState();
         }
         else
         {
@@ -687,8 +769,6 @@ void CudaBackend<Real>::prepare(idx evalPoints)
             PINN_CUDA_CHECK(cudaMemsetAsync(m_, 0, nParams_ * sizeof(Real), stream_));
             PINN_CUDA_CHECK(cudaMemsetAsync(v_, 0, nParams_ * sizeof(Real), stream_));
             PINN_CUDA_CHECK(cudaMemsetAsync(step_, 0, sizeof(std::int64_t), stream_));
-            PINN_CUDA_CHECK(
-                cudaMemsetAsync(lossAcc_, 0, std::max(nTerms_, 1) * sizeof(double), stream_));
         }
     }
     else
@@ -701,9 +781,21 @@ void CudaBackend<Real>::prepare(idx evalPoints)
     mCap_ = mCap;
 
     const idx nE = idx(hostBAlpha_.size());
-    upload(X_, hostX_.data(), hostX_.size() * sizeof(Real));
-    scaleWeights();
-    upload(wI_, scaledWI_.data(), scaledWI_.size() * sizeof(Real));
+    if (drawPending_)
+    {
+        // the interior is placed on the device (drawInterior): the
+        // boundary points only
+        upload(X_ + nI_ * D_, hostX_.data() + nI_ * D_, nBp_ * D_ * sizeof(Real));
+        scaleWeights();
+    }
+    else
+    {
+        upload(X_, hostX_.data(), hostX_.size() * sizeof(Real));
+        scaleWeights();
+        upload(wI_, scaledWI_.data(), scaledWI_.size() * sizeof(Real));
+        upload(wRaw_, hostWI_.data(), hostWI_.size() * sizeof(Real));
+        if (haveSource_) upload(sI_, hostSI_.data(), hostSI_.size() * sizeof(Real));
+    }
     upload(const_cast<idx*>(bnd_.ptr), hostBPtr_.data(), hostBPtr_.size() * sizeof(idx));
     upload(const_cast<Real*>(bnd_.normal), hostBNormal_.data(), nE * D_ * sizeof(Real));
     upload(const_cast<Real*>(bnd_.alpha), hostBAlpha_.data(), nE * sizeof(Real));
@@ -714,6 +806,35 @@ void CudaBackend<Real>::prepare(idx evalPoints)
     upload(const_cast<int*>(bnd_.group), hostBGroup_.data(), nE * sizeof(int));
     PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
     dataDirty_ = false;
+}
+
+
+template<class Real>
+void CudaBackend<Real>::checkLaunch(const char* kernel, int line)
+{
+    cudaError_t err = cudaGetLastError();
+    if (err == cudaSuccess && opts_.cuda.checkKernels)
+    {
+        err = cudaStreamSynchronize(stream_);
+    }
+    if (err != cudaSuccess)
+    {
+        cudaGetLastError();
+        std::string detail = cudaGetErrorString(err);
+        if (cuda::deviceFault(err))
+        {
+            detail += opts_.cuda.checkKernels
+                ? "\n    A kernel faulted on the GPU: the CUDA context is lost and this run"
+                  " cannot go on.\n    Every visible time directory holds a complete"
+                  " checkpoint; restart from the last one\n    with 'startFrom latestTime;'."
+                  " Please report the kernel and the case."
+                : cuda::faultAdvice();
+        }
+        cuda::throwError(
+            (std::string("kernel ") + kernel + (opts_.cuda.checkKernels ? " (checked as it ended)" : ""))
+                .c_str(),
+            detail, __FILE__, line);
+    }
 }
 
 
@@ -781,7 +902,14 @@ void CudaBackend<Real>::setTermScales(double pde, const std::vector<double>& bc)
     {
         // The buffers keep their addresses: the captured step stays valid
         scaleWeights();
-        upload(wI_, scaledWI_.data(), scaledWI_.size() * sizeof(Real));
+        if (interiorOnDevice_)
+        {
+            cuda::scaleWeights<Real>(wRaw_, wI_, nI_, scalePde_, stream_);
+        }
+        else
+        {
+            upload(wI_, scaledWI_.data(), scaledWI_.size() * sizeof(Real));
+        }
         upload(const_cast<Real*>(bnd_.w), scaledBW_.data(), scaledBW_.size() * sizeof(Real));
         PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
     }
@@ -799,8 +927,15 @@ void CudaBackend<Real>::setInterior(const InteriorSet<Real>& pts)
     std::vector<Real> bx(hostX_.begin() + nI_ * D_, hostX_.end());
     hostX_.assign(pts.x.begin(), pts.x.end());
     hostX_.insert(hostX_.end(), bx.begin(), bx.end());
+    if (!pts.s.empty() && idx(pts.s.size()) != n)
+    {
+        throw std::runtime_error("CUDA backend: interior set needs n sources or none");
+    }
     hostWI_ = pts.w;
+    hostSI_ = pts.s;
+    haveSource_ = !pts.s.empty();
     nI_ = n;
+    interiorOnDevice_ = false;
     dataDirty_ = true;
 }
 
@@ -880,6 +1015,59 @@ void CudaBackend<Real>::setBoundary(const BoundarySet<Real>& pts)
 }
 
 
+template<class Real>
+void CudaBackend<Real>::setCellTable(const sampling::CellTable& table, idx nMax)
+{
+    PINN_CUDA_CHECK(cudaSetDevice(opts_.deviceId));
+    if (table.dim != D_)
+    {
+        throw std::invalid_argument("CUDA backend: the cell table's dimension is not the network's");
+    }
+    table_ = cuda::DeviceCellTable();
+    tableArena_.release();
+    cuda::uploadCellTable(table, nMax, tableArena_, table_, stream_);
+    h2d_ += table_.h2d;
+    table_.h2d = 0;
+}
+
+
+template<class Real>
+idx CudaBackend<Real>::drawInterior(const sampling::InteriorDraw& d)
+{
+    const idx count = cuda::countDraw(table_, d, stream_);
+    h2d_ += table_.h2d;
+    d2h_ += table_.d2h;
+    table_.h2d = table_.d2h = 0;
+
+    // The interior becomes the count points drawn here; its host copies
+    // keep their sizes only (the pool's layout follows the sizes)
+    std::vector<Real> bx(hostX_.begin() + nI_ * D_, hostX_.end());
+    hostX_.assign(std::size_t(count * D_), Real(0));
+    hostX_.insert(hostX_.end(), bx.begin(), bx.end());
+    hostWI_.assign(std::size_t(count), Real(0));
+    haveSource_ = !d.source.empty();
+    hostSI_.assign(haveSource_ ? std::size_t(count) : 0, Real(0));
+    nI_ = count;
+    interiorOnDevice_ = true;
+    drawPending_ = true;
+    dataDirty_ = true;
+    try
+    {
+        prepare();
+    }
+    catch (...)
+    {
+        drawPending_ = false;
+        interiorOnDevice_ = false; // the host copies are no points: a new draw is needed
+        throw;
+    }
+    drawPending_ = false;
+    cuda::placeDraw<Real>(table_, d, X_, wRaw_, wI_, haveSource_ ? sI_ : nullptr, scalePde_, stream_);
+    PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    return count;
+}
+
+
 // * * * * * * * * * * * * * * * Parameters * * * * * * * * * * * * * * * * //
 
 template<class Real>
@@ -894,6 +1082,12 @@ void CudaBackend<Real>::setParameters(const Real* params)
 template<class Real>
 void CudaBackend<Real>::getParameters(Real* params)
 {
+    if (!arena_.valid())
+    {
+        // no pool (a reservation failed): the state kept on the host
+        for (idx i = 0; i < nParams_; ++i) params[i] = saved_.valid ? saved_.p[i] : Real(0);
+        return;
+    }
     download(params, params_, nParams_ * sizeof(Real));
     PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
 }
@@ -923,6 +1117,16 @@ AdamState<Real> CudaBackend<Real>::getAdamState()
     AdamState<Real> s;
     s.m.resize(nParams_);
     s.v.resize(nParams_);
+    if (!arena_.valid())
+    {
+        if (saved_.valid)
+        {
+            s.m = saved_.m;
+            s.v = saved_.v;
+            s.step = saved_.step;
+        }
+        return s;
+    }
     download(s.m.data(), m_, nParams_ * sizeof(Real));
     download(s.v.data(), v_, nParams_ * sizeof(Real));
     download(&s.step, step_, sizeof(std::int64_t));
@@ -976,7 +1180,7 @@ void CudaBackend<Real>::launchForward(const Real* W, int m, int K, const Real* I
     else
         PINN_FWD_LAUNCH(3)
 #undef PINN_FWD_LAUNCH
-    PINN_CUDA_CHECK_LAUNCH();
+    checkLaunch("fusedForwardKernel", __LINE__);
 }
 
 
@@ -1006,7 +1210,7 @@ void CudaBackend<Real>::launchBackward(const Real* W, int m, int n, bool dataGra
             <<<grid, fusedThreads, fusedBackwardSmem<Real, 3>(m, n + 1), stream_>>>(act, W, m, n,
                 dataGrad, G, ldG, A, ldA, M, Zin, Out, dW, nParams_, accumulate, mma_, X0, dW0, W0);
     }
-    PINN_CUDA_CHECK_LAUNCH();
+    checkLaunch("fusedBackwardKernel", __LINE__);
 }
 
 
@@ -1026,7 +1230,7 @@ void CudaBackend<Real>::forward(const Real* P, const Real* X, idx M, double* los
         if (lossAcc && !beginInLayer1)
         {
             beginPassKernel<<<1, 32, 0, stream_>>>(lossAcc, nTerms_, step);
-            PINN_CUDA_CHECK_LAUNCH();
+            checkLaunch("beginPassKernel", __LINE__);
         }
         mark(phaseFusedFwd);
     }
@@ -1045,7 +1249,7 @@ void CudaBackend<Real>::forward(const Real* P, const Real* X, idx M, double* los
         else
             firstLayerKernel<Real, 3><<<grid, blockSize, 0, stream_>>>(
                 act, P + wOff_[0], m, X, M, A_[0], Z_[1], A_[1], ldOut, lossAcc, nTerms_, step);
-        PINN_CUDA_CHECK_LAUNCH();
+        checkLaunch("firstLayerKernel", __LINE__);
         mark(phaseFusedFwd);
     }
     else if (D_ == 1)
@@ -1054,7 +1258,7 @@ void CudaBackend<Real>::forward(const Real* P, const Real* X, idx M, double* los
         inputStreamsKernel<Real, 2><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
     else
         inputStreamsKernel<Real, 3><<<gridFor(M), blockSize, 0, stream_>>>(X, M, ld_[0], A_[0]);
-    PINN_CUDA_CHECK_LAUNCH();
+    checkLaunch("inputStreamsKernel", __LINE__);
     mark(phaseInput);
 
     for (int l = fused_ ? 1 : 0; l < nW_; ++l)
@@ -1081,7 +1285,7 @@ void CudaBackend<Real>::forward(const Real* P, const Real* X, idx M, double* los
             else
                 fusedHeadKernel<Real, 3><<<grid, fusedThreads, smem, stream_>>>(
                     act, P + wOff_[l], m, K, A_[l], ld_[l], M, G_[0], ld_[l + 1], *head, X1, W0);
-            PINN_CUDA_CHECK_LAUNCH();
+            checkLaunch("fusedHeadKernel", __LINE__);
             mark(phaseFusedFwd);
             break;
         }
@@ -1113,7 +1317,7 @@ void CudaBackend<Real>::forward(const Real* P, const Real* X, idx M, double* los
             else
                 forwardStreamsKernel<Real, 3>
                     <<<grid, blockSize, 0, stream_>>>(act, out, A_[l + 1], n, ld, M);
-            PINN_CUDA_CHECK_LAUNCH();
+            checkLaunch("forwardStreamsKernel", __LINE__);
             mark(phaseFwdStreams);
         }
     }
@@ -1140,7 +1344,7 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
     else
     {
         beginPassKernel<<<1, 32, 0, stream_>>>(loss, nTerms_, adam ? step_ : nullptr);
-        PINN_CUDA_CHECK_LAUNCH();
+        checkLaunch("beginPassKernel", __LINE__);
         PINN_CUDA_CHECK(
             cudaMemsetAsync(partial_, 0, std::size_t(nSlices_) * nParams_ * sizeof(Real), stream_));
     }
@@ -1164,6 +1368,7 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
             h.nInterior = nI_;
             h.X = X_;
             h.wI = wI_;
+            h.sI = haveSource_ ? sI_ : nullptr;
             h.bnd = bnd_;
             h.nGroups = nGroups_;
             h.lossAcc = loss;
@@ -1184,14 +1389,14 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
             const unsigned lossGrid = unsigned((M + lossBlock - 1) / lossBlock);
             if (D_ == 1)
                 lossKernel<Real, 1><<<lossGrid, lossBlock, shm, stream_>>>(
-                    pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+                    pde, O_, M, start, nI_, X_, wI_, haveSource_ ? sI_ : nullptr, bnd_, nGroups_, GO, loss);
             else if (D_ == 2)
                 lossKernel<Real, 2><<<lossGrid, lossBlock, shm, stream_>>>(
-                    pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
+                    pde, O_, M, start, nI_, X_, wI_, haveSource_ ? sI_ : nullptr, bnd_, nGroups_, GO, loss);
             else
                 lossKernel<Real, 3><<<lossGrid, lossBlock, shm, stream_>>>(
-                    pde, O_, M, start, nI_, X_, wI_, bnd_, nGroups_, GO, loss);
-            PINN_CUDA_CHECK_LAUNCH();
+                    pde, O_, M, start, nI_, X_, wI_, haveSource_ ? sI_ : nullptr, bnd_, nGroups_, GO, loss);
+            checkLaunch("lossKernel", __LINE__);
         }
         mark(phaseLoss);
 
@@ -1258,7 +1463,7 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
             else
                 backwardStreamsKernel<Real, 3>
                     <<<grid, blockSize, 0, stream_>>>(act, Z_[l], gOut, sizes_[l], ld_[l], M);
-            PINN_CUDA_CHECK_LAUNCH();
+            checkLaunch("backwardStreamsKernel", __LINE__);
             mark(phaseBwdStreams);
             g = gOut;
             ldg = ld_[l];
@@ -1275,7 +1480,7 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
         // sums), then Adam on the global gradient
         reducePartialsKernel<Real>
             <<<sliceGrid, sliceBlock, 0, stream_>>>(partial_, nPartial, nParams_, grad_);
-        PINN_CUDA_CHECK_LAUNCH();
+        checkLaunch("reducePartialsKernel", __LINE__);
         const ncclDataType_t type = sizeof(Real) == 4 ? ncclFloat : ncclDouble;
         PINN_NCCL_CHECK(ncclGroupStart());
         PINN_NCCL_CHECK(ncclAllReduce(grad_, grad_, nParams_, type, ncclSum, nccl_, stream_));
@@ -1285,7 +1490,7 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
         {
             adamKernel<Real><<<sliceGrid, sliceBlock, 0, stream_>>>(
                 params_, m_, v_, grad_, 1, nParams_, step_, *adam);
-            PINN_CUDA_CHECK_LAUNCH();
+            checkLaunch("adamKernel", __LINE__);
         }
         mark(phaseUpdate);
         return;
@@ -1301,7 +1506,7 @@ void CudaBackend<Real>::pass(const Real* P, double* loss, const AdamParams* adam
         reducePartialsKernel<Real>
             <<<sliceGrid, sliceBlock, 0, stream_>>>(partial_, nPartial, nParams_, grad_);
     }
-    PINN_CUDA_CHECK_LAUNCH();
+    checkLaunch(adam ? "adamKernel" : "reducePartialsKernel", __LINE__);
     mark(phaseUpdate);
 }
 
@@ -1338,7 +1543,19 @@ bool CudaBackend<Real>::setCommunicator(Communicator& comm)
         }
         comm.broadcast(&id, sizeof(id));
         PINN_CUDA_CHECK(cudaSetDevice(opts_.deviceId));
-        PINN_NCCL_CHECK(ncclCommInitRank(&nccl_, comm.size(), id, comm.rank()));
+        const ncclResult_t st = ncclCommInitRank(&nccl_, comm.size(), id, comm.rank());
+        if (st != ncclSuccess)
+        {
+            nccl_ = nullptr;
+            int nGpu = 0;
+            cudaGetDeviceCount(&nGpu);
+            cuda::throwError("ncclCommInitRank", std::string(ncclGetErrorString(st))
+                + " (rank " + std::to_string(comm.rank()) + " of " + std::to_string(comm.size())
+                + " on GPU " + std::to_string(opts_.deviceId) + " of " + std::to_string(nGpu)
+                + " on this node)\n    Each rank of a parallel run needs a GPU of its own:"
+                  " run with at most as many ranks per node as it has GPUs, or use"
+                  " 'device cpu;'", __FILE__, __LINE__);
+        }
         // The first collective sets up NCCL's connections, which cannot
         // happen inside a stream capture: do one now, outside any graph
         PINN_NCCL_CHECK(
@@ -1402,6 +1619,16 @@ void CudaBackend<Real>::adamSteps(int n, const AdamConfig& cfg)
     if (n <= 0) return;
     prepare();
     const AdamParams p{cfg.lr, cfg.beta1, cfg.beta2, cfg.eps, cfg.decayRate, cfg.decaySteps};
+    if (opts_.cuda.checkKernels)
+    {
+        // eager passes: every kernel is checked as it ends
+        for (int i = 0; i < n; ++i)
+        {
+            pass(params_, lossAcc_, &p);
+        }
+        haveLoss_ = true;
+        return;
+    }
     if (!graphValid_ || std::memcmp(&p, &graphCfg_, sizeof(p)) != 0)
     {
         capture(p);
@@ -1429,12 +1656,13 @@ LossTerms CudaBackend<Real>::lastLoss()
 
 
 template<class Real>
-void CudaBackend<Real>::evaluate(const Real* x, idx n, Real* values, Real* residuals)
+void CudaBackend<Real>::evaluate(
+    const Real* x, idx n, Real* values, Real* residuals, const Real* source)
 {
     if (n <= 0) return;
     prepare(n);
     const PdeSpec pde = this->problem_.pde;
-    const std::size_t need = std::size_t(mCap_) * (D_ + nOut_ + nEq_);
+    const std::size_t need = std::size_t(mCap_) * (D_ + nOut_ + nEq_ + 1);
     if (pinnedCount_ < need)
     {
         if (pinned_) PINN_CUDA_CHECK(cudaFreeHost(pinned_));
@@ -1445,23 +1673,31 @@ void CudaBackend<Real>::evaluate(const Real* x, idx n, Real* values, Real* resid
     Real* hx = pinned_;
     Real* hv = hx + mCap_ * D_;
     Real* hr = hv + mCap_ * nOut_;
+    Real* hs = hr + mCap_ * nEq_;
     for (idx start = 0; start < n; start += mCap_)
     {
         const idx M = std::min(mCap_, n - start);
         std::memcpy(hx, x + start * D_, M * D_ * sizeof(Real));
         upload(evalX_, hx, M * D_ * sizeof(Real));
+        const Real* src = nullptr;
+        if (residuals && source)
+        {
+            std::memcpy(hs, source + start, M * sizeof(Real));
+            upload(evalS_, hs, M * sizeof(Real));
+            src = evalS_;
+        }
         forward(params_, evalX_, M);
         Real* res = residuals ? evalRes_ : nullptr;
         if (D_ == 1)
             evaluateKernel<Real, 1>
-                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
+                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res, src);
         else if (D_ == 2)
             evaluateKernel<Real, 2>
-                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
+                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res, src);
         else
             evaluateKernel<Real, 3>
-                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res);
-        PINN_CUDA_CHECK_LAUNCH();
+                <<<gridFor(M), blockSize, 0, stream_>>>(pde, O_, M, evalX_, evalVal_, res, src);
+        checkLaunch("evaluateKernel", __LINE__);
         download(hv, evalVal_, M * nOut_ * sizeof(Real));
         if (residuals) download(hr, evalRes_, M * nEq_ * sizeof(Real));
         PINN_CUDA_CHECK(cudaStreamSynchronize(stream_));
@@ -1595,6 +1831,29 @@ std::vector<double> timeSteps(Backend<Real>& backend, int n, const AdamConfig& c
 
 template std::vector<double> timeSteps<float>(Backend<float>&, int, const AdamConfig&);
 template std::vector<double> timeSteps<double>(Backend<double>&, int, const AdamConfig&);
+
+namespace testing
+{
+template<class Real>
+InteriorSet<Real> interiorSet(Backend<Real>& backend)
+{
+    auto* b = dynamic_cast<CudaBackend<Real>*>(&backend);
+    if (!b) throw std::runtime_error("interiorSet: not a CUDA backend");
+    return b->deviceInterior();
+}
+template InteriorSet<float> interiorSet<float>(Backend<float>&);
+template InteriorSet<double> interiorSet<double>(Backend<double>&);
+
+template<class Real>
+void poisonPoints(Backend<Real>& backend)
+{
+    auto* b = dynamic_cast<CudaBackend<Real>*>(&backend);
+    if (!b) throw std::runtime_error("poisonPoints: not a CUDA backend");
+    b->poisonPoints();
+}
+template void poisonPoints<float>(Backend<float>&);
+template void poisonPoints<double>(Backend<double>&);
+} // namespace testing
 
 } // namespace cuda
 

@@ -64,6 +64,23 @@ std::vector<std::pair<std::string, double>> profileStep(
 template<class Real>
 std::vector<double> timeSteps(Backend<Real>& backend, int n, const AdamConfig& cfg);
 
+namespace testing
+{
+
+//- The interior points and their weights (before the term scales) as the
+//  device holds them (after drawInterior: without a host copy)
+template<class Real>
+InteriorSet<Real> interiorSet(Backend<Real>& backend);
+
+//- Fault injection, for the tests of how device faults are reported: the
+//  backend's point buffer is pointed at an address that no kernel may read,
+//  so that the next training step faults on the device (the CUDA context is
+//  then lost for the whole process). backend must come from newCudaBackend.
+template<class Real>
+void poisonPoints(Backend<Real>& backend);
+
+} // namespace testing
+
 } // namespace cuda
 
 } // namespace pinn

@@ -20,12 +20,53 @@ namespace pinn
 namespace cuda
 {
 
+//- Whether err is a fault of a kernel on the device: the CUDA context is
+//  then lost ("sticky" errors) and nothing more can run in this process
+inline bool deviceFault(cudaError_t err)
+{
+    switch (err)
+    {
+        case cudaErrorIllegalAddress:
+        case cudaErrorLaunchFailure:
+        case cudaErrorIllegalInstruction:
+        case cudaErrorMisalignedAddress:
+        case cudaErrorInvalidAddressSpace:
+        case cudaErrorInvalidPc:
+        case cudaErrorHardwareStackError:
+        case cudaErrorAssert:
+        case cudaErrorLaunchTimeout:
+        case cudaErrorECCUncorrectable:
+            return true;
+        default:
+            return false;
+    }
+}
+
+//- What a user does about a device fault
+inline const char* faultAdvice()
+{
+    return "\n    A kernel faulted on the GPU: the CUDA context is lost and this run cannot go on."
+           "\n    Nothing half-written is left: every visible time directory holds a complete"
+           " checkpoint;\n    restart from the last one with 'startFrom latestTime;'. To name the"
+           " kernel, run again\n    with 'checkKernels yes;' in constant/pinnProperties (each"
+           " kernel is then checked as it\n    ends, without CUDA graphs: slower).";
+}
+
 [[noreturn]] inline void throwError(
     const char* what, const std::string& detail, const char* file, int line)
 {
     std::ostringstream os;
     os << "CUDA backend: " << what << " failed: " << detail << " (" << file << ':' << line << ')';
     throw std::runtime_error(os.str());
+}
+
+//- Throw for a failed call: a device fault gets the advice above
+[[noreturn]] inline void throwCudaError(
+    const char* what, cudaError_t err, const char* file, int line)
+{
+    std::string detail = cudaGetErrorString(err);
+    if (deviceFault(err)) detail += faultAdvice();
+    throwError(what, detail, file, line);
 }
 
 inline const char* cublasStatusName(cublasStatus_t s)
@@ -64,7 +105,7 @@ inline const char* cublasStatusName(cublasStatus_t s)
         if (pinnErr_ != cudaSuccess)                                                               \
         {                                                                                          \
             cudaGetLastError(); /* clear it: the next launch check is clean */                     \
-            ::pinn::cuda::throwError(#call, cudaGetErrorString(pinnErr_), __FILE__, __LINE__);     \
+            ::pinn::cuda::throwCudaError(#call, pinnErr_, __FILE__, __LINE__);                     \
         }                                                                                          \
     } while (0)
 

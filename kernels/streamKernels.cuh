@@ -1731,8 +1731,8 @@ __device__ inline R warpSum(R v)
 //  boundary terms to the block's sAcc (shared, double)
 template<class R, int D>
 __device__ inline void pointLoss(const PdeSpec& pde, idx gp, const R* o, idx nInterior,
-    const R* __restrict__ X, const R* __restrict__ wI, const BoundaryView<R>& bnd, R* eqLoss,
-    double* sAcc, R* ob)
+    const R* __restrict__ X, const R* __restrict__ wI, const R* __restrict__ sI,
+    const BoundaryView<R>& bnd, R* eqLoss, double* sAcc, R* ob)
 {
     const int nOut = pde.nOut;
     const int nEq = pde.nEq;
@@ -1742,6 +1742,7 @@ __device__ inline void pointLoss(const PdeSpec& pde, idx gp, const R* o, idx nIn
         R r[maxEquations];
         R rbar[maxEquations];
         pdeResidual<R>(pde, x, o, nOut, r);
+        if (sI) r[0] += sI[gp];
         const R w = wI[gp];
         for (int e = 0; e < nEq; ++e)
         {
@@ -1773,7 +1774,8 @@ __device__ inline void pointLoss(const PdeSpec& pde, idx gp, const R* o, idx nIn
 template<class R, int D>
 __global__ void __launch_bounds__(blockSize) lossKernel(PdeSpec pde, const R* __restrict__ O, idx M,
     idx start, idx nInterior, const R* __restrict__ X, const R* __restrict__ wI,
-    BoundaryView<R> bnd, int nGroups, R* __restrict__ GO, double* __restrict__ lossAcc)
+    const R* __restrict__ sI, BoundaryView<R> bnd, int nGroups, R* __restrict__ GO,
+    double* __restrict__ lossAcc)
 {
     constexpr int S = D + 2;
     extern __shared__ double sAcc[];
@@ -1800,7 +1802,7 @@ __global__ void __launch_bounds__(blockSize) lossKernel(PdeSpec pde, const R* __
                 ob[s * nOut + k] = R(0);
             }
         }
-        pointLoss<R, D>(pde, start + p, o, nInterior, X, wI, bnd, eqLoss, sAcc, ob);
+        pointLoss<R, D>(pde, start + p, o, nInterior, X, wI, sI, bnd, eqLoss, sAcc, ob);
         for (int s = 0; s < S; ++s)
         {
             for (int k = 0; k < nOut; ++k)
@@ -1848,6 +1850,7 @@ struct HeadArgs
     idx nInterior = 0;
     const R* X = nullptr;
     const R* wI = nullptr;
+    const R* sI = nullptr; // per-point sources of the interior (nullptr: none)
     BoundaryView<R> bnd;
     int nGroups = 0;
     double* lossAcc = nullptr;
@@ -1892,7 +1895,7 @@ __device__ __noinline__ void headPointLoss(
         o[e] = row[e];
         row[e] = R(0);
     }
-    pointLoss<R, D>(h.pde, gp, o, h.nInterior, h.X, h.wI, h.bnd, eqLoss, sAcc, row);
+    pointLoss<R, D>(h.pde, gp, o, h.nInterior, h.X, h.wI, h.sI, h.bnd, eqLoss, sAcc, row);
 }
 
 //- Point t's accumulators of a thread's tile product, in slot 0 of out (t
@@ -2148,7 +2151,7 @@ __global__ void __launch_bounds__(fusedThreads, 2)
 //  (M x nEq) at M points, from the output streams O
 template<class R, int D>
 __global__ void evaluateKernel(PdeSpec pde, const R* __restrict__ O, idx M, const R* __restrict__ X,
-    R* __restrict__ values, R* __restrict__ residuals)
+    R* __restrict__ values, R* __restrict__ residuals, const R* __restrict__ source)
 {
     constexpr int S = D + 2;
     const idx p = idx(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -2164,6 +2167,7 @@ __global__ void evaluateKernel(PdeSpec pde, const R* __restrict__ O, idx M, cons
     {
         R r[maxEquations];
         pdeResidual<R>(pde, X + p * D, o, nOut, r);
+        if (source) r[0] += source[p];
         for (int e = 0; e < pde.nEq; ++e) residuals[p * pde.nEq + e] = r[e];
     }
 }

@@ -86,6 +86,25 @@ std::vector<double> timeSteps(Backend<Real>&, int, const AdamConfig&)
 template std::vector<double> timeSteps<float>(Backend<float>&, int, const AdamConfig&);
 template std::vector<double> timeSteps<double>(Backend<double>&, int, const AdamConfig&);
 
+namespace testing
+{
+template<class Real>
+InteriorSet<Real> interiorSet(Backend<Real>&)
+{
+    refuse();
+}
+template InteriorSet<float> interiorSet<float>(Backend<float>&);
+template InteriorSet<double> interiorSet<double>(Backend<double>&);
+
+template<class Real>
+void poisonPoints(Backend<Real>&)
+{
+    refuse();
+}
+template void poisonPoints<float>(Backend<float>&);
+template void poisonPoints<double>(Backend<double>&);
+} // namespace testing
+
 } // namespace cuda
 
 

@@ -19,8 +19,10 @@
 #include "pinn/pde.hpp"
 #include "pinn/Adam.hpp"
 #include "pinn/Communicator.hpp"
+#include "pinn/sampling.hpp"
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,9 @@ struct InteriorSet
 {
     std::vector<Real> x; //- n*D coordinates, point-major
     std::vector<Real> w; //- n weights
+    //- n per-point sources added to the first equation's residual (a
+    //  source that varies in space, e.g. heat's S(x)); empty: none
+    std::vector<Real> s;
     idx size(int D) const { return idx(x.size()) / D; }
 };
 
@@ -109,6 +114,11 @@ struct CudaKernelOptions
     //  reading them from a first-layer kernel
     bool firstLayerOnTheFly = true;
 
+    //- Debugging device faults: every kernel is checked as it ends (a
+    //  stream synchronisation after each launch, no CUDA graph), so that a
+    //  fault names its kernel; slower ('checkKernels' in pinnProperties)
+    bool checkKernels = false;
+
     //- Throws std::invalid_argument naming the option out of range
     void check() const;
 };
@@ -137,6 +147,30 @@ public:
     virtual void setInterior(const InteriorSet<Real>& pts) = 0;
     virtual void setBoundary(const BoundarySet<Real>& pts) = 0;
 
+    //- Interior points drawn by the backend itself (pinn/sampling.hpp):
+    //  a device backend draws them on the device, without copying points
+    //  through the host. Where canDrawInterior() is false, the points come
+    //  through setInterior only.
+    virtual bool canDrawInterior() const { return false; }
+
+    //- The cells to draw from, once (nMax: the most points of a draw)
+    virtual void setCellTable(const sampling::CellTable& table, idx nMax)
+    {
+        (void)table;
+        (void)nMax;
+        throw std::logic_error(name() + " does not draw interior points itself");
+    }
+
+    //- Replace the interior set by the points of draw d that are in this
+    //  processor's cells (the same as sampling::drawReference gives);
+    //  returns their number. The boundary set is kept (set it first when it
+    //  changes too, so that the device's layout is made once).
+    virtual idx drawInterior(const sampling::InteriorDraw& d)
+    {
+        (void)d;
+        throw std::logic_error(name() + " does not draw interior points itself");
+    }
+
     //- Loss-term scales (loss balancing): every interior weight is taken
     //  times pde, every boundary entry's weight times bc[its group]; all 1
     //  until set. The points stay where they are (a device backend rewrites
@@ -159,8 +193,10 @@ public:
     //- Loss terms at the parameters before the last Adam update
     virtual LossTerms lastLoss() = 0;
 
-    //- Outputs (n*nOut) and PDE residuals (n*nEq, may be nullptr) at points
-    virtual void evaluate(const Real* x, idx n, Real* values, Real* residuals) = 0;
+    //- Outputs (n*nOut) and PDE residuals (n*nEq, may be nullptr) at points,
+    //  with the points' sources (n, as InteriorSet::s; nullptr: none)
+    virtual void evaluate(
+        const Real* x, idx n, Real* values, Real* residuals, const Real* source = nullptr) = 0;
 
     virtual MemoryStats memoryStats() const { return MemoryStats(); }
 

@@ -177,7 +177,8 @@ template<class Real>
 void CpuBackend<Real>::setInterior(const InteriorSet<Real>& pts)
 {
     const int D = this->problem_.net.inputDim;
-    if (pts.x.size() % D != 0 || idx(pts.w.size()) != pts.size(D))
+    if (pts.x.size() % D != 0 || idx(pts.w.size()) != pts.size(D)
+        || (!pts.s.empty() && pts.s.size() != pts.w.size()))
     {
         throw std::invalid_argument("CpuBackend: interior set sizes disagree");
     }
@@ -349,6 +350,7 @@ void CpuBackend<Real>::interiorBlock(
     for (idx p = 0; p < M; ++p)
     {
         pdeResidual(pde, x + p * D, o + p * nOut, sStride, r);
+        if (!interior_.s.empty()) r[0] += interior_.s[first + p];
         const Real w = interior_.w[first + p];
         for (int e = 0; e < pde.nEq; ++e)
         {
@@ -465,7 +467,8 @@ void CpuBackend<Real>::adamSteps(int n, const AdamConfig& cfg)
 
 
 template<class Real>
-void CpuBackend<Real>::evaluate(const Real* x, idx n, Real* values, Real* residuals)
+void CpuBackend<Real>::evaluate(
+    const Real* x, idx n, Real* values, Real* residuals, const Real* source)
 {
     const PdeSpec& pde = this->problem_.pde;
     const int D = pde.dim;
@@ -486,6 +489,7 @@ void CpuBackend<Real>::evaluate(const Real* x, idx n, Real* values, Real* residu
             {
                 pdeResidual(pde, x + (first + p) * D, o + p * nOut, M * nOut,
                     residuals + (first + p) * pde.nEq);
+                if (source) residuals[(first + p) * pde.nEq] += source[first + p];
             }
         }
     }

@@ -48,7 +48,8 @@ public:
     LossTerms lossAndGradient(const Real* params, Real* grad) override;
     void adamSteps(int n, const AdamConfig& cfg) override;
     LossTerms lastLoss() override { return lastLoss_; }
-    void evaluate(const Real* x, idx n, Real* values, Real* residuals) override;
+    void evaluate(const Real* x, idx n, Real* values, Real* residuals,
+        const Real* source = nullptr) override;
     bool setCommunicator(Communicator& comm) override
     {
         comm_ = &comm;

@@ -9,7 +9,6 @@
 #include <ostream>
 #include <numeric>
 #include <stdexcept>
-#include <string>
 
 namespace pinn
 {
@@ -73,39 +72,61 @@ void getVec(std::istream& is, std::vector<T>& v, std::int64_t expected = -1)
     if (!is) throw std::runtime_error("truncated pinnFoam state");
 }
 
-//- Whether x is finite, from its bits (no floating-point operation on a
-//  signalling NaN read from a file)
-inline bool finiteBits(const double x)
+//- Whether x is NaN or Inf, and which, from its bits: no floating-point
+//  operation on what a file holds (a signalling NaN would trap under
+//  OpenFOAM's trapFpe)
+inline bool nonFinite(const double x, bool& nan)
 {
     std::uint64_t b;
     std::memcpy(&b, &x, sizeof(b));
-    return (b & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL;
+    nan = (b & 0x000fffffffffffffULL) != 0;
+    return (b & 0x7ff0000000000000ULL) == 0x7ff0000000000000ULL;
 }
 
-inline bool finiteBits(const float x)
+inline bool nonFinite(const float x, bool& nan)
 {
     std::uint32_t b;
     std::memcpy(&b, &x, sizeof(b));
-    return (b & 0x7f800000U) != 0x7f800000U;
+    nan = (b & 0x007fffffU) != 0;
+    return (b & 0x7f800000U) == 0x7f800000U;
 }
 
-//- Every value finite (and >= 0 where nonNegative): a state that holds
-//  anything else was not written by a trainer
+//- A checkpoint's numbers must be finite: NaN or Inf there is a corrupt
+//  file or a state written from a diverged run, and training from it
+//  would only spread the NaN
 template<class T>
-void checkFinite(const std::vector<T>& v, const char* what, const bool nonNegative = false)
+void checkFinite(const std::vector<T>& v, const char* what)
 {
     for (std::size_t i = 0; i < v.size(); ++i)
     {
-        if (!finiteBits(v[i]) || (nonNegative && v[i] < T(0)))
+        bool nan = false;
+        if (nonFinite(v[i], nan))
         {
-            throw std::runtime_error("pinnFoam state is corrupt: " + std::string(what) + " "
-                + std::to_string(i) + " of " + std::to_string(v.size()) + " is "
-                + (finiteBits(v[i]) ? std::to_string(double(v[i])) : std::string("not finite")));
+            throw std::runtime_error("pinnFoam state holds a non-finite number ("
+                + std::string(nan ? "nan" : "inf") + ") in " + what
+                + " (entry " + std::to_string(i) + " of " + std::to_string(v.size())
+                + "): the file is corrupt or was written from a diverged run");
         }
     }
 }
 
-//- A vector read without an expected length: empty, or of length n
+//- What a trainer writes, or the file is corrupt: a number >= 0
+template<class T>
+void checkNonNegative(const std::vector<T>& v, const char* what)
+{
+    for (std::size_t i = 0; i < v.size(); ++i)
+    {
+        if (v[i] < T(0))
+        {
+            throw std::runtime_error("pinnFoam state is corrupt: " + std::string(what)
+                + " (entry " + std::to_string(i) + " of " + std::to_string(v.size())
+                + ") is " + std::to_string(double(v[i])) + ", below 0");
+        }
+    }
+}
+
+//- A vector read without an expected length: empty, or of length n (n
+//  required once the optimiser uses it)
 template<class T>
 void checkLength(const std::vector<T>& v, const std::int64_t n, const char* what, const bool required)
 {
@@ -389,9 +410,31 @@ void Trainer<Real>::iterate()
 template<class Real>
 LossTerms Trainer<Real>::loss()
 {
-    LossTerms t = (cfg_.lbfgsStart >= 0 && iteration_ > cfg_.lbfgsStart && lbfgsReady_)
+    return unbalanced((cfg_.lbfgsStart >= 0 && iteration_ > cfg_.lbfgsStart && lbfgsReady_)
         ? fTerms_
-        : (hostReduce_ ? adamTerms_ : backend_.lastLoss());
+        : (hostReduce_ ? adamTerms_ : backend_.lastLoss()));
+}
+
+
+template<class Real>
+LossTerms Trainer<Real>::currentLoss()
+{
+    if (cfg_.lbfgsStart >= 0 && iteration_ > cfg_.lbfgsStart && lbfgsReady_)
+    {
+        return loss(); // x_ are the parameters
+    }
+    const idx n = backend_.nParams();
+    std::vector<Real> p(n);
+    backend_.getParameters(p.data());
+    LossTerms t = backend_.lossAndGradient(p.data(), nullptr);
+    if (hostReduce_) allreduceLossAndGradient<Real>(*comm_, t, nullptr, n);
+    return unbalanced(t);
+}
+
+
+template<class Real>
+LossTerms Trainer<Real>::unbalanced(LossTerms t) const
+{
     if (!balanced_) return t;
     t.total = 0;
     for (double& v : t.pde)
@@ -474,24 +517,52 @@ void Trainer<Real>::read(std::istream& is)
               "pinnProperties has "
             + std::to_string(n) + ": the network changed since it was written");
     }
-    get(is, iteration_);
-    get(is, nEvals_);
+    std::int64_t iteration, nEvals;
+    get(is, iteration);
+    get(is, nEvals);
 
+    // Everything is read and checked before any of it is used
     std::vector<Real> p;
     getVec(is, p, n);
+    checkFinite(p, "the network parameters");
     AdamState<Real> a;
     get(is, a.step);
     getVec(is, a.m, n);
     getVec(is, a.v, n);
+    checkFinite(a.m, "the Adam first moments");
+    checkFinite(a.v, "the Adam second moments");
+    // (Adam's update takes the root of v and divides by 1 - beta^step)
+    checkNonNegative(a.v, "an Adam second moment");
+    if (iteration < 0 || nEvals < 0 || a.step < 0)
+    {
+        throw std::runtime_error("pinnFoam state is corrupt: iteration " + std::to_string(iteration)
+            + ", loss evaluations " + std::to_string(nEvals) + ", Adam step "
+            + std::to_string(a.step) + " (none may be negative)");
+    }
 
     std::int32_t ready;
     get(is, ready);
-    lbfgsReady_ = ready != 0;
-    getVec(is, x_);
-    getVec(is, g_);
-    get(is, f_);
-    getVec(is, fTerms_.pde);
-    getVec(is, fTerms_.bc);
+    std::vector<double> x, g;
+    double f;
+    LossTerms fTerms;
+    getVec(is, x);
+    getVec(is, g);
+    get(is, f);
+    getVec(is, fTerms.pde);
+    getVec(is, fTerms.bc);
+    checkFinite(x, "the L-BFGS point");
+    checkFinite(g, "the L-BFGS gradient");
+    checkFinite(fTerms.pde, "the L-BFGS loss terms");
+    checkFinite(fTerms.bc, "the L-BFGS loss terms");
+    if (ready) checkFinite(std::vector<double>(1, f), "the L-BFGS loss");
+    // The L-BFGS point, gradient and loss terms are of this network and
+    // problem (all of them once L-BFGS has started: a short point overran
+    // the line search)
+    const Problem& pb = backend_.problem();
+    checkLength(x, n, "the L-BFGS point", ready != 0);
+    checkLength(g, n, "the L-BFGS gradient", ready != 0);
+    checkLength(fTerms.pde, pb.pde.nEq, "the L-BFGS equation loss terms", ready != 0);
+    checkLength(fTerms.bc, pb.nBoundaryGroups, "the L-BFGS boundary loss terms", ready != 0);
     std::int64_t hist;
     get(is, hist);
     if (hist < 0 || hist > bytesLeft(is) / std::int64_t(2 * sizeof(std::int64_t)))
@@ -499,83 +570,60 @@ void Trainer<Real>::read(std::istream& is)
         throw std::runtime_error("pinnFoam state is truncated or corrupt: an L-BFGS history of "
             + std::to_string(hist) + " pairs");
     }
-    s_.assign(hist, {});
-    y_.assign(hist, {});
+    std::deque<std::vector<double>> sHist(hist), yHist(hist);
     for (std::int64_t k = 0; k < hist; ++k)
     {
-        getVec(is, s_[k], n);
-        getVec(is, y_[k], n);
+        getVec(is, sHist[k], n);
+        getVec(is, yHist[k], n);
+        checkFinite(sHist[k], "the L-BFGS history");
+        checkFinite(yHist[k], "the L-BFGS history");
     }
-
-    // What the optimisers compute with must be what a trainer writes: the
-    // L-BFGS point, gradient and loss terms of this network and problem
-    // (all of them once L-BFGS has started), finite values, Adam's second
-    // moment >= 0 and its step count >= 0 (its bias correction divides by
-    // 1 - beta^step)
-    const Problem& pb = backend_.problem();
-    checkLength(x_, n, "the L-BFGS point", lbfgsReady_);
-    checkLength(g_, n, "the L-BFGS gradient", lbfgsReady_);
-    checkLength(fTerms_.pde, pb.pde.nEq, "the L-BFGS equation loss terms", lbfgsReady_);
-    checkLength(fTerms_.bc, pb.nBoundaryGroups, "the L-BFGS boundary loss terms", lbfgsReady_);
-    checkFinite(p, "parameter");
-    checkFinite(a.m, "Adam first moment");
-    checkFinite(a.v, "Adam second moment", true);
-    checkFinite(x_, "L-BFGS point");
-    checkFinite(g_, "L-BFGS gradient");
-    checkFinite(fTerms_.pde, "L-BFGS equation loss term");
-    checkFinite(fTerms_.bc, "L-BFGS boundary loss term");
-    if (lbfgsReady_ && !finiteBits(f_))
-    {
-        throw std::runtime_error("pinnFoam state is corrupt: the L-BFGS loss is " + std::to_string(f_));
-    }
-    for (std::int64_t k = 0; k < hist; ++k)
-    {
-        checkFinite(s_[k], "L-BFGS step");
-        checkFinite(y_[k], "L-BFGS gradient change");
-    }
-    if (iteration_ < 0 || nEvals_ < 0 || a.step < 0)
-    {
-        throw std::runtime_error("pinnFoam state is corrupt: iteration " + std::to_string(iteration_)
-            + ", loss evaluations " + std::to_string(nEvals_) + ", Adam step "
-            + std::to_string(a.step) + " (none may be negative)");
-    }
-    if (v01)
-    {
-        balanced_ = false;
-        scalePde_ = 1;
-        scaleBc_.assign(scaleBc_.size(), 1.0);
-        lbfgsFailures_ = 0;
-    }
-    else
+    bool balanced = false;
+    double scalePde = 1;
+    std::vector<double> scaleBc(scaleBc_.size(), 1.0);
+    std::int32_t failures = 0;
+    if (!v01)
     {
         std::int32_t b;
         get(is, b);
-        balanced_ = b != 0;
-        get(is, scalePde_);
-        std::vector<double> bc;
-        getVec(is, bc);
-        if (bc.size() != scaleBc_.size())
+        balanced = b != 0;
+        get(is, scalePde);
+        getVec(is, scaleBc);
+        if (scaleBc.size() != scaleBc_.size())
         {
             throw std::runtime_error("the state has balancing weights for "
-                + std::to_string(bc.size()) + " boundary groups where the case has "
+                + std::to_string(scaleBc.size()) + " boundary groups where the case has "
                 + std::to_string(scaleBc_.size()) + ": the patches changed since it was written");
         }
-        std::int32_t f;
-        get(is, f);
-        const std::vector<double> scales{scalePde_};
-        checkFinite(scales, "equation loss weight", true);
-        checkFinite(bc, "boundary loss weight", true);
-        if (!(scalePde_ > 0) || f < 0
-         || std::any_of(bc.begin(), bc.end(), [](const double w) { return !(w > 0); }))
+        checkFinite(std::vector<double>(1, scalePde), "the balancing weights");
+        checkFinite(scaleBc, "the balancing weights");
+        get(is, failures);
+        if
+        (
+            !(scalePde > 0) || failures < 0
+         || std::any_of(scaleBc.begin(), scaleBc.end(), [](const double w) { return !(w > 0); })
+        )
         {
-            throw std::runtime_error("pinnFoam state is corrupt: loss weights must be > 0 and the"
-                " L-BFGS failure count >= 0 (now " + std::to_string(f) + ")");
+            throw std::runtime_error("pinnFoam state is corrupt: the balancing weights must be > 0"
+                " and the L-BFGS failure count >= 0 (now " + std::to_string(failures) + ")");
         }
-        scaleBc_ = bc;
-        lbfgsFailures_ = f;
     }
+
+    iteration_ = iteration;
+    nEvals_ = nEvals;
     backend_.setParameters(p.data());
     backend_.setAdamState(a);
+    lbfgsReady_ = ready != 0;
+    x_.swap(x);
+    g_.swap(g);
+    f_ = f;
+    fTerms_ = fTerms;
+    s_.swap(sHist);
+    y_.swap(yHist);
+    balanced_ = balanced;
+    scalePde_ = scalePde;
+    scaleBc_ = scaleBc;
+    lbfgsFailures_ = failures;
     backend_.setTermScales(scalePde_, scaleBc_);
 }
 

@@ -83,8 +83,16 @@ public:
     double learningRate() const;
 
     //- Loss terms of the last iteration (synchronises a device backend),
-    //  as the terms are without the balancing weights (total: their sum)
+    //  as the terms are without the balancing weights (total: their sum).
+    //  In the Adam phase that is the loss at the parameters before the last
+    //  update; in the L-BFGS phase at the current ones.
     LossTerms loss();
+
+    //- Loss terms at the current parameters (what a checkpoint written now
+    //  holds), as loss() gives them: in the Adam phase one evaluation
+    //  without gradient that changes no state (collective where the
+    //  trainer reduces on the host); in the L-BFGS phase loss() itself
+    LossTerms currentLoss();
 
     //- The balancing weights of the terms (all 1 without balancing)
     double pdeScale() const { return scalePde_; }
@@ -119,6 +127,9 @@ private:
     bool inLbfgs() const { return cfg_.lbfgsStart >= 0 && iteration_ >= cfg_.lbfgsStart; }
 
     double evaluate(const std::vector<double>& x, std::vector<double>& g, LossTerms& terms);
+
+    //- The terms without the balancing weights (total: their sum)
+    LossTerms unbalanced(LossTerms t) const;
     void lbfgsIteration();
 
     //- Update the balancing weights (BalanceConfig)

@@ -64,25 +64,35 @@ int main(int argc, char *argv[])
 
     while (runTime.loop())
     {
-        model.iterate();
-
-        if (model.logTime() || runTime.writeTime())
+        try
         {
-            Info<< "Time = " << runTime.timeName() << nl;
-            model.report();
-            if (runTime.writeTime() || model.converged())
+            model.iterate();
+
+            if (model.logTime() || runTime.writeTime())
             {
-                model.write();
+                Info<< "Time = " << runTime.timeName() << nl;
+                model.report();
+                if (runTime.writeTime() || model.converged())
+                {
+                    model.write();
+                }
+                Info<< "ExecutionTime = " << runTime.elapsedCpuTime() << " s"
+                    << "  ClockTime = " << runTime.elapsedClockTime() << " s"
+                    << nl << endl;
             }
-            Info<< "ExecutionTime = " << runTime.elapsedCpuTime() << " s"
-                << "  ClockTime = " << runTime.elapsedClockTime() << " s"
-                << nl << endl;
+        }
+        catch (const Foam::error&)
+        {
+            throw;
+        }
+        catch (const std::exception& err)
+        {
+            // the backend failed (a device fault, memory): a FatalError
+            // that says where, never an uncaught exception
+            model.stop(err);
         }
         if (model.converged())
         {
-            // Written above: end here, as a converged steady solver does.
-            // (Not through stopAt(saNoWriteNow): Time::stopAt resets endTime
-            // to GREAT until the next increment, so the loop would train on.)
             runTime.functionObjects().end();
             break;
         }

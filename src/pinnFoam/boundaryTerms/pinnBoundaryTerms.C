@@ -89,6 +89,43 @@ Foam::string joined(const Foam::wordList& words)
     return s;
 }
 
+
+//- Entry 'entry' of a patch (n values), which must be finite: ascii 'nan'
+//  or 'inf' the reader rejects, but a binary field file holds any bits
+template<class Type>
+Foam::Field<Type> finiteEntry
+(
+    const Foam::word& entry,
+    const Foam::dictionary& patchDict,
+    const Foam::polyPatch& pp,
+    const Foam::word& fieldName,
+    const Foam::fileName& file
+)
+{
+    using namespace Foam;
+    Field<Type> f(entry, patchDict, pp.size());
+    forAll(f, facei)
+    {
+        for (direction d = 0; d < pTraits<Type>::nComponents; ++d)
+        {
+            const scalar v = component(f[facei], d);
+            if (!std::isfinite(v))
+            {
+                FatalIOErrorInFunction(patchDict)
+                    << "Entry '" << entry << "' of patch " << pp.name()
+                    << " of field " << fieldName << " in " << file
+                    << " is not finite (" << (std::isnan(v) ? "nan" : "inf")
+                    << ") at face " << facei << " of " << f.size() << nl
+                    << "    The file is corrupt or was written from a diverged"
+                    << " run: give finite values (restore " << file.name()
+                    << ", e.g. from 0.orig)"
+                    << exit(FatalIOError);
+            }
+        }
+    }
+    return f;
+}
+
 } // End anonymous namespace
 
 
@@ -305,7 +342,11 @@ void Foam::pinnBoundaryTerms::addVectorTerm
     if (type == "fixedValue" || type == "movingWallVelocity")
     {
         // movingWallVelocity on a static mesh is its value
-        dirichlet(vectorField("value", patchDict, n).component(c));
+        dirichlet
+        (
+            finiteEntry<vector>("value", patchDict, pp, fieldName_, filePath_)
+           .component(c)
+        );
     }
     else if (type == "noSlip")
     {
@@ -317,7 +358,11 @@ void Foam::pinnBoundaryTerms::addVectorTerm
     }
     else if (type == "fixedGradient")
     {
-        neumann(vectorField("gradient", patchDict, n).component(c));
+        neumann
+        (
+            finiteEntry<vector>("gradient", patchDict, pp, fieldName_, filePath_)
+           .component(c)
+        );
     }
     else if (type == "slip" || type == "symmetryPlane" || type == "symmetry")
     {
@@ -438,14 +483,14 @@ void Foam::pinnBoundaryTerms::addTerm
         t.kind = kindType::dirichlet;
         t.alpha = scalarField(n, 1.0);
         t.beta = scalarField(n, Zero);
-        t.g = scalarField("value", patchDict, n);
+        t.g = finiteEntry<scalar>("value", patchDict, pp, fieldName_, filePath_);
     }
     else if (type == "fixedGradient")
     {
         t.kind = kindType::neumann;
         t.alpha = scalarField(n, Zero);
         t.beta = scalarField(n, 1.0);
-        t.g = scalarField("gradient", patchDict, n);
+        t.g = finiteEntry<scalar>("gradient", patchDict, pp, fieldName_, filePath_);
     }
     else if
     (
@@ -465,9 +510,18 @@ void Foam::pinnBoundaryTerms::addTerm
     }
     else if (type == "mixed")
     {
-        const scalarField f("valueFraction", patchDict, n);
-        const scalarField refValue("refValue", patchDict, n);
-        const scalarField refGradient("refGradient", patchDict, n);
+        const scalarField f
+        (
+            finiteEntry<scalar>("valueFraction", patchDict, pp, fieldName_, filePath_)
+        );
+        const scalarField refValue
+        (
+            finiteEntry<scalar>("refValue", patchDict, pp, fieldName_, filePath_)
+        );
+        const scalarField refGradient
+        (
+            finiteEntry<scalar>("refGradient", patchDict, pp, fieldName_, filePath_)
+        );
 
         if (n && (min(f) < 0 || max(f) > 1))
         {

@@ -3,6 +3,7 @@
 \*---------------------------------------------------------------------------*/
 
 #include "pinnDomain.H"
+#include "pinn/sampling.hpp"
 #include "volFields.H"
 #include "emptyPolyPatch.H"
 #include "processorPolyPatch.H"
@@ -558,22 +559,24 @@ void Foam::pinnDomain::sampleInterior
             << abort(FatalError);
     }
 
-    // Cell weights: the volumes, or volume x density
-    scalarList weighted;
-    if (density)
+    // Cell weights: the volumes, or volume x density, summed as
+    // pinn::sampling::drawReference sums them (the GPU draws the same points)
+    if (density && density->size() != nGlobalCells())
     {
-        if (density->size() != nGlobalCells())
-        {
-            FatalErrorInFunction
-                << "Density of " << density->size() << " values for "
-                << nGlobalCells() << " cells" << abort(FatalError);
-        }
-        weighted.setSize(nGlobalCells());
+        FatalErrorInFunction
+            << "Density of " << density->size() << " values for "
+            << nGlobalCells() << " cells" << abort(FatalError);
+    }
+    scalarList cumulative(nGlobalCells());
+    {
         scalar sum = 0;
-        forAll(weighted, g)
+        forAll(cumulative, g)
         {
-            sum += globalCellVolume(g)*max((*density)[g], scalar(0));
-            weighted[g] = sum;
+            sum +=
+                density
+              ? globalCellVolume(g)*max((*density)[g], scalar(0))
+              : globalCellVolume(g);
+            cumulative[g] = sum;
         }
         if (!(sum > 0))
         {
@@ -581,7 +584,6 @@ void Foam::pinnDomain::sampleInterior
                 << "Sampling density is zero everywhere" << abort(FatalError);
         }
     }
-    const scalarList& cumulative = density ? weighted : cumulativeVolume_;
 
     const pointField& pts = mesh_.points();
     const vectorField& cellC = mesh_.cellCentres();
@@ -591,25 +593,31 @@ void Foam::pinnDomain::sampleInterior
     cellOfPoint.setSize(n);
     label nLocal = 0;
 
-    drawStream uniform(seed, draw, interiorStream + 2*uint32_t(stream));
+    const uint32_t streamTag = interiorStreamTag(stream);
 
     for (label k = 0; k < n; ++k)
     {
+        // Point k's own uniforms (counter-based): another processor's
+        // points are not drawn here at all
+        double u[5];
+        pinn::sampling::pointUniforms(seed, draw, streamTag, uint64_t(k), u);
+
         // Cell by volume (x density), over the whole mesh
-        const label globalCelli = pickCumulative(cumulative, uniform());
+        const label globalCelli = label
+        (
+            pinn::sampling::pickCumulative(cumulative.cdata(), cumulative.size(), u[0])
+        );
         const label celli = localCell_[globalCelli];
         if (celli < 0)
         {
-            // another processor's point: skip its four remaining uniforms
-            uniform(); uniform(); uniform(); uniform();
             continue;
         }
-        const scalar cellV = globalCellVolume(globalCelli);
 
-        // Tet of the cell by volume: first tet whose running sum passes
-        // the target; the last tet with volume catches round-off.  Faces
-        // and edges in the undecomposed mesh's order and orientation.
-        const scalar target = uniform()*cellV;
+        // Tet of the cell by volume (the first whose running sum passes the
+        // target; the last catches round-off), then a point uniform in it:
+        // pinn::sampling::placeInCell on the tets as cellTable lists them,
+        // faces and edges in the undecomposed mesh's order and orientation
+        const scalar target = u[1]*globalCellVolume(globalCelli);
         const point& cc = cellC[celli];
         const point* tet[3] = {nullptr, nullptr, nullptr};
         scalar sum = 0;
@@ -645,14 +653,14 @@ void Foam::pinnDomain::sampleInterior
         }
 
         // Uniform in the tet: gaps of three sorted uniforms
-        double u[3] = {uniform(), uniform(), uniform()};
-        std::sort(u, u + 3);
+        double s[3] = {u[2], u[3], u[4]};
+        std::sort(s, s + 3);
 
         points[nLocal] =
-            (1 - u[2])*cc
-          + u[0]*(*tet[0])
-          + (u[1] - u[0])*(*tet[1])
-          + (u[2] - u[1])*(*tet[2]);
+            (1 - s[2])*cc
+          + s[0]*(*tet[0])
+          + (s[1] - s[0])*(*tet[1])
+          + (s[2] - s[1])*(*tet[2]);
         cellOfPoint[nLocal] = celli;
         ++nLocal;
     }
@@ -833,3 +841,73 @@ void Foam::pinnDomain::sampleBoundary
 
 
 // ************************************************************************* //
+
+
+pinn::sampling::CellTable Foam::pinnDomain::cellTable() const
+{
+    pinn::sampling::CellTable t;
+    const label nG = nGlobalCells();
+    t.cellVolume.resize(nG);
+    t.localCell.resize(nG);
+    for (label g = 0; g < nG; ++g)
+    {
+        t.cellVolume[g] = globalCellVolume(g);
+        t.localCell[g] = int32_t(localCell_[g]);
+    }
+
+    // The local cells' tets of positive volume, in sampleInterior's order
+    const pointField& pts = mesh_.points();
+    const vectorField& cellC = mesh_.cellCentres();
+    const vectorField& faceC = mesh_.faceCentres();
+    const label nCells = mesh_.nCells();
+    t.centre.resize(3*nCells);
+    t.tetStart.assign(1, 0);
+    for (label celli = 0; celli < nCells; ++celli)
+    {
+        const point& cc = cellC[celli];
+        for (direction i = 0; i < 3; ++i)
+        {
+            t.centre[3*celli + i] = cc[i];
+        }
+        for (const label facei : cellFaces_[celli])
+        {
+            const face& f = mesh_.faces()[facei];
+            const label nf = f.size();
+            const bool flip = flipped_[facei];
+            for (label i = 0; i < nf; ++i)
+            {
+                const point& a = pts[flip ? f[(nf - i) % nf] : f[i]];
+                const point& b = pts[flip ? f[nf - 1 - i] : f[(i + 1) % nf]];
+                const scalar v = tetVolume(cc, faceC[facei], a, b);
+                if (v > 0)
+                {
+                    for (const point* q : {&faceC[facei], &a, &b})
+                    {
+                        t.tets.insert(t.tets.end(), {(*q)[0], (*q)[1], (*q)[2]});
+                    }
+                    t.tetVolume.push_back(v);
+                }
+            }
+        }
+        t.tetStart.push_back(pinn::idx(t.tetVolume.size()));
+    }
+
+    t.dim = int(nDim_);
+    for (label d = 0; d < nDim_; ++d)
+    {
+        t.component[d] = int(components_[d]);
+    }
+    for (direction i = 0; i < 3; ++i)
+    {
+        t.origin[i] = origin_[i];
+    }
+    t.length = length_;
+    t.check();
+    return t;
+}
+
+
+uint32_t Foam::pinnDomain::interiorStreamTag(const label stream)
+{
+    return interiorStream + 2*uint32_t(stream);
+}

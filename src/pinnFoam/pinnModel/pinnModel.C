@@ -18,6 +18,7 @@
 #include <cmath>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -101,6 +102,38 @@ IOobject pinnPropertiesIO(const Time& runTime, const fvMesh& mesh)
 }
 
 
+//- In a parallel run the master reads pinnProperties and sends it: on the
+//  other ranks the dictionary (and every sub-dictionary) is named after the
+//  stream ("IOstream.vtk"), so their error messages would name no file and,
+//  when such a rank stops first, the run's message would not either. Name
+//  them after the file, as on the master.
+void nameAfterFile(dictionary& d, const fileName& name)
+{
+    d.name() = name;
+    for (entry& e : d)
+    {
+        if (e.isDict())
+        {
+            nameAfterFile(e.dict(), name + '.' + e.keyword());
+        }
+    }
+}
+
+bool namePropertiesAfterFile(IOdictionary& dict, const Time& runTime)
+{
+    if (Pstream::parRun() && !Pstream::master())
+    {
+        fileName path = dict.objectPath();
+        if (!isFile(path))
+        {
+            path = runTime.globalPath()/runTime.constant()/"pinnProperties";
+        }
+        nameAfterFile(dict, path);
+    }
+    return true;
+}
+
+
 //- The earliest time directory of a case (normally 0)
 word initialTimeName(const Time& runTime)
 {
@@ -123,14 +156,19 @@ word initialTimeName(const Time& runTime)
 
 //- Write an object into dir (not into its time directory, as
 //  regIOobject::write would): dir/local/name, with the usual header
-void writeInto(const regIOobject& obj, const fileName& dir)
+void writeInto
+(
+    const regIOobject& obj,
+    const fileName& dir,
+    const IOstream::streamFormat fmt
+)
 {
     const fileName file = dir/obj.local()/obj.name();
     mkDir(file.path());
     OFstream os
     (
         file,
-        obj.time().writeFormat(),
+        fmt,
         IOstream::currentVersion,
         obj.time().writeCompression()
     );
@@ -145,6 +183,12 @@ void writeInto(const regIOobject& obj, const fileName& dir)
         FatalErrorInFunction
             << "Could not write " << file << " (disk full?)" << exit(FatalError);
     }
+}
+
+
+void writeInto(const regIOobject& obj, const fileName& dir)
+{
+    writeInto(obj, dir, obj.time().writeFormat());
 }
 
 
@@ -219,14 +263,6 @@ label boundaryPoints
         if (f == b.component[r] && b.group[r] != refGroup) ++n;
     }
     return n;
-}
-
-
-std::string lossLine(const pinn::LossTerms& l)
-{
-    OStringStream os;
-    os  << l.total;
-    return os.str();
 }
 
 } // End anonymous namespace
@@ -880,6 +916,13 @@ void Foam::pinnModel::restart()
         IFstream is(summary);
         const dictionary sd(is);
         scaling_->checkSame(sd, summary);
+        // Without it (a checkpoint of an older pinnFoam) only a loss that is
+        // not finite stops the run
+        initialLoss_ = pinnDict::getOrDefault<scalar>(sd, "initialLoss", -1);
+        if (!std::isfinite(initialLoss_))
+        {
+            initialLoss_ = -1;
+        }
         const std::string net = pinnDict::getOrDefault<string>(sd, "network", "");
         const std::string eq = pinnDict::getOrDefault<string>(sd, "equation", "");
         const std::string eqNow = equation_->description();
@@ -1010,23 +1053,81 @@ void Foam::pinnModel::logShares(const label nInterior, const label nBoundary) co
 }
 
 
-void Foam::pinnModel::checkFinite(const pinn::LossTerms& loss) const
+Foam::string Foam::pinnModel::divergenceAdvice() const
 {
-    if (!std::isfinite(loss.total))
+    OStringStream os;
+    os  << "    Nothing was written for iteration " << runTime_.timeName()
+        << ": the last time written, " << lastWrite_ << ", is intact";
+    if (lastWrite_ == initialTimeName(runTime_))
     {
-        FatalErrorInFunction
-            << "Training diverged at iteration " << runTime_.timeName()
-            << ": the loss is " << lossLine(loss).c_str() << nl
-            << "    Nothing was written for this time. The last checkpoint is "
-            << lastWrite_ << " (restart with 'startFrom latestTime;')." << nl
-            << "    Reduce optimiser/learningRate, or raise loss weights"
-            << " gradually."
-            << exit(FatalError);
+        os  << " (the initial time: no checkpoint yet)";
     }
+    os  << "." << nl
+        << "    Lower optimiser/learningRate in " << dict_.objectPath()
+        << ", check the equation's source and the boundary values in "
+        << initialTimeName(runTime_) << "/, then restart from the last time"
+        << " written ('startFrom latestTime;' in system/controlDict)";
+    return os.str();
 }
 
 
-void Foam::pinnModel::evaluateFields()
+void Foam::pinnModel::checkDiverged
+(
+    const pinn::LossTerms& loss,
+    const bool toWrite
+) const
+{
+    const bool finite = std::isfinite(loss.total);
+    const bool grown =
+        finite && divergenceFactor_ > 0 && initialLoss_ > 0
+     && loss.total > divergenceFactor_*initialLoss_;
+    if (finite && !grown)
+    {
+        return;
+    }
+
+    // The terms as the log gives them: which one went first
+    const wordList eqNames = equation_->equationNames();
+    const wordList groups = sampler_->groupNames();
+    OStringStream terms;
+    for (label e = 0; e < min(eqNames.size(), label(loss.pde.size())); ++e)
+    {
+        terms << (e ? " + " : "") << "pde(" << eqNames[e] << ") " << loss.pde[e];
+    }
+    for (label g = 0; g < min(groups.size(), label(loss.bc.size())); ++g)
+    {
+        terms << " + bc(" << groups[g] << ") " << loss.bc[g];
+    }
+    OStringStream phase;
+    phase << runner_->phase().c_str();
+    if (runner_->phase() == "adam")
+    {
+        phase << ", learning rate " << runner_->learningRate();
+    }
+
+    OStringStream why;
+    if (grown)
+    {
+        why << "which is " << loss.total/initialLoss_ << " times the loss of"
+            << " the untrained network (" << initialLoss_ << "), more than"
+            << " convergence/divergenceFactor " << divergenceFactor_;
+    }
+    else
+    {
+        why << "which is not finite";
+    }
+    FatalErrorInFunction
+        << "Training diverged at iteration " << runTime_.timeName() << " ("
+        << phase.str().c_str() << "): the loss"
+        << (toWrite ? " at the parameters to be written" : "") << " is "
+        << loss.total << " = " << terms.str().c_str() << nl
+        << "    " << why.str().c_str() << nl
+        << divergenceAdvice().c_str()
+        << exit(FatalError);
+}
+
+
+Foam::label Foam::pinnModel::evaluateFields()
 {
     const fvBoundaryMesh& bm = mesh_.boundary();
 
@@ -1062,7 +1163,31 @@ void Foam::pinnModel::evaluateFields()
     scalarList coords;
     domain_.networkCoordinates(pts, coords);
     std::vector<double> x(coords.begin(), coords.end()), values, res;
-    runner_->evaluate(x, values, res);
+    // A source field: a cell's value at its centre, the owner's on a face
+    std::vector<double> src;
+    if (!cellSource_.empty())
+    {
+        src.assign(n, 0.0);
+        forAll(cellSource_, celli)
+        {
+            src[celli] = cellSource_[celli];
+        }
+        forAll(bm, patchi)
+        {
+            if (!isA<emptyFvPatch>(bm[patchi]))
+            {
+                const labelUList& fc = bm[patchi].faceCells();
+                forAll(fc, facei)
+                {
+                    src[start[patchi] + facei] = cellSource_[fc[facei]];
+                }
+            }
+        }
+    }
+    runner_->evaluate(x, values, res, src.empty() ? nullptr : &src);
+    label nBad = 0;
+    for (const double v : values) nBad += !std::isfinite(v);
+    for (const double v : res) nBad += !std::isfinite(v);
     scaling_->toCase(values);
     fields_->set(values, start);
 
@@ -1091,6 +1216,7 @@ void Foam::pinnModel::evaluateFields()
             R.boundaryFieldRef()[patchi] == pr;
         }
     }
+    return returnReduce(nBad, sumOp<label>());
 }
 
 
@@ -1188,7 +1314,23 @@ void Foam::pinnModel::interiorResiduals
     scalarList coords;
     domain_.networkCoordinates(points, coords);
     std::vector<double> x(coords.begin(), coords.end()), values, res;
-    runner_->evaluate(x, values, res);
+    // A source field: the value of the cell each point lies in
+    std::vector<double> src;
+    if (!cellSource_.empty())
+    {
+        src.resize(points.size());
+        forAll(points, i)
+        {
+            label celli = mesh_.findCell(points[i]);
+            if (celli < 0)
+            {
+                // on a face, within round-off: the nearest cell's
+                celli = mesh_.findNearestCell(points[i]);
+            }
+            src[i] = cellSource_[celli];
+        }
+    }
+    runner_->evaluate(x, values, res, src.empty() ? nullptr : &src);
     const label nEq = residuals_.size();
     r.setSize(points.size());
     forAll(r, i)
@@ -1329,11 +1471,20 @@ void Foam::pinnModel::writeTimeDir()
     const word tmpInstance = ".pinnFoam-writing-" + timeName;
     const fileName tmpDir = runTime_.path()/tmpInstance;
     const fileName finalDir = runTime_.path()/timeName;
+
+    // Fields (the registered ones, which function objects see): a network
+    // whose values are not finite at the mesh is not written
+    const label nBad = evaluateFields();
+    if (nBad > 0)
+    {
+        FatalErrorInFunction
+            << "Training diverged at iteration " << timeName << ": the"
+            << " network's values or residuals are not finite at " << nBad
+            << " of the mesh's cell centres and boundary faces" << nl
+            << divergenceAdvice().c_str() << exit(FatalError);
+    }
     rmDir(tmpDir, true);
     mkDir(tmpDir);
-
-    // Fields (the registered ones, which function objects see)
-    evaluateFields();
     for (label k = 0; k < fields_->nOutputs(); ++k)
     {
         checkSolution(k);
@@ -1373,24 +1524,7 @@ void Foam::pinnModel::writeTimeDir()
         fo.instance() = timeName;
         const label oldPrecision = IOstream::precision_;
         IOstream::precision_ = 16;
-        const fileName file = tmpDir/fo.local()/fo.name();
-        mkDir(file.path());
-        {
-            OFstream os
-            (
-                file,
-                IOstream::ASCII,
-                IOstream::currentVersion,
-                runTime_.writeCompression()
-            );
-            if (!fo.writeHeader(os) || !fo.writeData(os))
-            {
-                FatalErrorInFunction
-                    << "Could not write " << file << " (disk full?)"
-                    << exit(FatalError);
-            }
-            IOobject::writeEndDivider(os);
-        }
+        writeInto(fo, tmpDir, IOstream::ASCII);
         IOstream::precision_ = oldPrecision;
     }
 
@@ -1432,6 +1566,10 @@ void Foam::pinnModel::writeTimeDir()
         state.add("iteration", label(runner_->iteration()));
         state.add("phase", word(runner_->phase()));
         state.add("loss", loss.total);
+        if (initialLoss_ >= 0)
+        {
+            state.add("initialLoss", initialLoss_);
+        }
         state.add("precision", precision_);
         state.add("device", device_);
         state.add("network", string(problem_.net.describe()));
@@ -1512,7 +1650,8 @@ Foam::pinnModel::pinnModel
     runTime_(runTime),
     mesh_(mesh),
     dict_(pinnPropertiesIO(runTime, mesh)),
-    fieldNames_(readFieldNames()),
+    // (every rank's messages name the file first: namePropertiesAfterFile)
+    fieldNames_((namePropertiesAfterFile(dict_, runTime), readFieldNames())),
     domain_(mesh),
     networkSeed_(1),
     logInterval_(100),
@@ -1523,12 +1662,15 @@ Foam::pinnModel::pinnModel
     secondsSinceReport_(0),
     lossTolerance_(0),
     stagnationWindow_(0),
+    divergenceFactor_(1e4),
+    initialLoss_(-1),
     bestLoss_(GREAT),
     bestIteration_(0),
     stagnationWarned_(false),
     lbfgsWarned_(false),
     converged_(false),
-    balancing_(false)
+    balancing_(false),
+    cellTableSet_(false)
 {
     pinnDict::checkKeys
     (
@@ -1537,7 +1679,7 @@ Foam::pinnModel::pinnModel
         ({
             "field", "fields", "equation", "network", "sampling", "loss", "optimiser",
             "device", "precision", "chunkSize", "nThreads", "logInterval",
-            "references", "scaling", "convergence", "vtk"
+            "checkKernels", "references", "scaling", "convergence", "vtk"
         })
     );
 
@@ -1613,6 +1755,11 @@ Foam::pinnModel::pinnModel
     }
     problem_.pde = equation_->spec(scaling_());
     residualScales_ = equation_->residualScales(scaling_());
+    cellSource_ = equation_->cellSource(scaling_());
+    if (!cellSource_.empty())
+    {
+        globalCellSource_ = domain_.globalCellValues(cellSource_);
+    }
     if (problem_.pde.nOut != fields_->nOutputs())
     {
         FatalErrorInFunction
@@ -1631,6 +1778,10 @@ Foam::pinnModel::pinnModel
         domain_,
         fields_->termList()
     );
+    if (!cellSource_.empty())
+    {
+        sampler_->setCellSource(&cellSource_, &globalCellSource_);
+    }
     setReferenceLevel();
     problem_.nBoundaryGroups = sampler_->groupNames().size();
 
@@ -1663,18 +1814,43 @@ Foam::pinnModel::pinnModel
         }
 
         const dictionary conv(dict_.subOrEmptyDict("convergence"));
-        pinnDict::checkKeys(conv, wordList({"lossTolerance", "stagnationWindow"}));
+        pinnDict::checkKeys
+        (
+            conv, wordList({"lossTolerance", "stagnationWindow", "divergenceFactor"})
+        );
         lossTolerance_ = pinnDict::getOrDefaultNonNegative<scalar>(conv, "lossTolerance", 0);
         stagnationWindow_ =
             pinnDict::getOrDefaultNonNegative<label>(conv, "stagnationWindow", 2000);
+        divergenceFactor_ =
+            pinnDict::getOrDefaultNonNegative<scalar>(conv, "divergenceFactor", 1e4);
+        if (divergenceFactor_ > 0 && !(divergenceFactor_ > 1))
+        {
+            FatalIOErrorInFunction(conv)
+                << "Entry 'divergenceFactor' of convergence is "
+                << divergenceFactor_ << ": the run would stop at its first"
+                << " iteration" << nl
+                << "    Give a factor > 1 (the loss may grow to that many times"
+                << " the untrained network's before the run stops; default"
+                << " 1e4), or 0 to stop only on a loss that is not finite"
+                << exit(FatalIOError);
+        }
     }
 
     precision_ = pinnDict::getChoiceOrDefault
     (
         dict_, "precision", wordList({"float", "double"}), "double"
     );
+    equation_->checkCoefficients
+    (
+        scaling_(),
+        precision_ == "float"
+      ? scalar(std::numeric_limits<float>::max())
+      : scalar(std::numeric_limits<double>::max())
+    );
     pinn::BackendOptions opts;
     opts.chunkSize = pinnDict::getOrDefaultPositive<label>(dict_, "chunkSize", 16384);
+    // Debugging a device fault: each kernel checked as it ends, no graphs
+    opts.cuda.checkKernels = pinnDict::getOrDefault<bool>(dict_, "checkKernels", false);
     if (Pstream::parRun())
     {
         // One GPU per rank: the rank's index on its node (the backend wraps
@@ -1803,14 +1979,34 @@ void Foam::pinnModel::iterate()
             // the points of this draw follow the network as it is now
             sampler_->adapt(drawi, residualFunctions());
         }
-        pinn::InteriorSet<double> interior;
-        pinn::BoundarySet<double> boundary;
-        sampler_->draw(drawi, interior, boundary);
-        scaling_->toNetwork(boundary);
         // After a restart mid-draw these are the points the checkpoint's
         // optimiser state belongs to: keep its L-BFGS history
         const bool changed = it == 0 || sampler_->drawIndex(it - 1) != drawi;
-        runner_->setPoints(interior, boundary, changed);
+        pinn::BoundarySet<double> boundary;
+        pinn::sampling::InteriorDraw byDensity;
+        label nHere = 0;
+        if (runner_->canDrawInterior() && sampler_->interiorDraw(drawi, byDensity))
+        {
+            // The backend draws the interior itself (the GPU: on the
+            // device, the points sampleInterior would draw)
+            if (!cellTableSet_)
+            {
+                runner_->setCellTable(domain_.cellTable(), sampler_->nInterior());
+                cellTableSet_ = true;
+                Info<< "Sampling:  interior points drawn on the device" << nl;
+            }
+            sampler_->drawBoundary(drawi, boundary);
+            scaling_->toNetwork(boundary);
+            nHere = label(runner_->drawPoints(byDensity, boundary, changed));
+        }
+        else
+        {
+            pinn::InteriorSet<double> interior;
+            sampler_->draw(drawi, interior, boundary);
+            scaling_->toNetwork(boundary);
+            runner_->setPoints(interior, boundary, changed);
+            nHere = interior.w.size();
+        }
         currentDraw_ = drawi;
         if (Pstream::parRun())
         {
@@ -1818,7 +2014,7 @@ void Foam::pinnModel::iterate()
             const label nG = sampler_->groupNames().size();
             const label refGroup =
                 k >= 0 && !fields_->terms(k).fixesValue() ? nG - 1 : -1;
-            logShares(interior.w.size(), boundaryPoints(boundary, nG, refGroup));
+            logShares(nHere, boundaryPoints(boundary, nG, refGroup));
         }
     }
     runner_->iterate();
@@ -1826,8 +2022,31 @@ void Foam::pinnModel::iterate()
     if (device_ == "cpu")
     {
         // the loss is on the host: catch divergence at once
-        checkFinite(runner_->loss());
+        checkDiverged(runner_->loss());
     }
+    if (initialLoss_ < 0 && runner_->iteration() == 1)
+    {
+        // the untrained network's loss, the measure of divergence (on a
+        // device one synchronisation)
+        const pinn::LossTerms l0 = runner_->loss();
+        checkDiverged(l0);
+        initialLoss_ = l0.total;
+    }
+}
+
+
+void Foam::pinnModel::stop(const std::exception& err) const
+{
+    rmDir(runTime_.path()/(".pinnFoam-writing-" + runTime_.timeName()), true);
+    FatalErrorInFunction
+        << "Training stopped at iteration " << label(runner_->iteration())
+        << " (time " << runTime_.timeName() << ") on the "
+        << runner_->backendName().c_str() << " backend:" << nl
+        << "    " << err.what() << nl
+        << "    The time directories written so far are complete; restart"
+        << " from the last one with 'startFrom latestTime;' in "
+        << runTime_.path()/"system"/"controlDict"
+        << exit(FatalError);
 }
 
 
@@ -1840,7 +2059,7 @@ bool Foam::pinnModel::logTime() const
 void Foam::pinnModel::report()
 {
     const pinn::LossTerms loss = runner_->loss();   // synchronises
-    checkFinite(loss);
+    checkDiverged(loss);
     checkProgress(loss);
 
     const double elapsed = clock_.timeIncrement();
@@ -1999,7 +2218,9 @@ void Foam::pinnModel::checkProgress(const pinn::LossTerms& loss)
 
 void Foam::pinnModel::write()
 {
-    checkFinite(runner_->loss());
+    // In the Adam phase the loss of the last report is that of the
+    // parameters before the last update: the ones written are checked here
+    checkDiverged(runner_->currentLoss(), true);
     writeTimeDir();
 }
 

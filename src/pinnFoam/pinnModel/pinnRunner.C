@@ -73,6 +73,20 @@ public:
         return backend_->name();
     }
 
+    static pinn::BoundarySet<Real> toReal(const pinn::BoundarySet<double>& bs)
+    {
+        pinn::BoundarySet<Real> b;
+        b.x.assign(bs.x.begin(), bs.x.end());
+        b.normal.assign(bs.normal.begin(), bs.normal.end());
+        b.alpha.assign(bs.alpha.begin(), bs.alpha.end());
+        b.beta.assign(bs.beta.begin(), bs.beta.end());
+        b.g.assign(bs.g.begin(), bs.g.end());
+        b.w.assign(bs.w.begin(), bs.w.end());
+        b.component = bs.component;
+        b.group = bs.group;
+        return b;
+    }
+
     void setPoints
     (
         const pinn::InteriorSet<double>& in,
@@ -84,21 +98,46 @@ public:
         pinn::InteriorSet<Real> i;
         i.x.assign(in.x.begin(), in.x.end());
         i.w.assign(in.w.begin(), in.w.end());
-        pinn::BoundarySet<Real> b;
-        b.x.assign(bs.x.begin(), bs.x.end());
-        b.normal.assign(bs.normal.begin(), bs.normal.end());
-        b.alpha.assign(bs.alpha.begin(), bs.alpha.end());
-        b.beta.assign(bs.beta.begin(), bs.beta.end());
-        b.g.assign(bs.g.begin(), bs.g.end());
-        b.w.assign(bs.w.begin(), bs.w.end());
-        b.component = bs.component;
-        b.group = bs.group;
+        i.s.assign(in.s.begin(), in.s.end());
         backend_->setInterior(i);
-        backend_->setBoundary(b);
+        backend_->setBoundary(toReal(bs));
         if (changed)
         {
             trainer_.pointsChanged();
         }
+    }
+
+    bool canDrawInterior() const override
+    {
+        return backend_->canDrawInterior();
+    }
+
+    void setCellTable
+    (
+        const pinn::sampling::CellTable& table,
+        const pinn::idx nMax
+    ) override
+    {
+        nonTrapping guard;
+        backend_->setCellTable(table, nMax);
+    }
+
+    pinn::idx drawPoints
+    (
+        const pinn::sampling::InteriorDraw& interior,
+        const pinn::BoundarySet<double>& bs,
+        const bool changed
+    ) override
+    {
+        nonTrapping guard;
+        // the boundary first: the device lays its pool out once
+        backend_->setBoundary(toReal(bs));
+        const pinn::idx n = backend_->drawInterior(interior);
+        if (changed)
+        {
+            trainer_.pointsChanged();
+        }
+        return n;
     }
 
     void iterate() override
@@ -113,11 +152,18 @@ public:
         return trainer_.loss();
     }
 
+    pinn::LossTerms currentLoss() override
+    {
+        nonTrapping guard;
+        return trainer_.currentLoss();
+    }
+
     void evaluate
     (
         const std::vector<double>& x,
         std::vector<double>& values,
-        std::vector<double>& residuals
+        std::vector<double>& residuals,
+        const std::vector<double>* source
     ) override
     {
         nonTrapping guard;
@@ -125,7 +171,16 @@ public:
         const pinn::idx n = pinn::idx(x.size())/pb.net.inputDim;
         std::vector<Real> xr(x.begin(), x.end());
         std::vector<Real> v(n*pb.net.nOutputs), r(n*pb.pde.nEq);
-        backend_->evaluate(xr.data(), n, v.data(), r.data());
+        std::vector<Real> s;
+        if (source)
+        {
+            s.assign(source->begin(), source->end());
+            if (pinn::idx(s.size()) != n)
+            {
+                throw std::invalid_argument("evaluate: one source per point expected");
+            }
+        }
+        backend_->evaluate(xr.data(), n, v.data(), r.data(), source ? s.data() : nullptr);
         values.assign(v.begin(), v.end());
         residuals.assign(r.begin(), r.end());
     }

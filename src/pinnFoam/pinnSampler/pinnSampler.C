@@ -210,8 +210,6 @@ void Foam::pinnSampler::draw
     pinn::BoundarySet<double>& boundary
 ) const
 {
-    const label D = domain_.nDim();
-
     // Interior
     List<point> pts;
     labelList cells;
@@ -221,6 +219,28 @@ void Foam::pinnSampler::draw
     domain_.networkCoordinates(pts, coords);
     interior.x.assign(coords.begin(), coords.end());
     interior.w.assign(w.begin(), w.end());
+    interior.s.clear();
+    if (cellSource_)
+    {
+        interior.s.resize(cells.size());
+        forAll(cells, i)
+        {
+            interior.s[i] = (*cellSource_)[cells[i]];
+        }
+    }
+
+    drawBoundary(drawi, boundary);
+}
+
+
+void Foam::pinnSampler::drawBoundary
+(
+    const label drawi,
+    pinn::BoundarySet<double>& boundary
+) const
+{
+    const label D = domain_.nDim();
+    scalarList coords;
 
     // Boundary: patch by patch, each patch with its own stream, so that a
     // small patch gets its share of points whatever its area
@@ -258,6 +278,26 @@ void Foam::pinnSampler::draw
         boundary.component.push_back(refOutput_);
         boundary.group.push_back(nGroups - 1);
     }
+}
+
+
+bool Foam::pinnSampler::interiorDraw
+(
+    const label drawi,
+    pinn::sampling::InteriorDraw& d
+) const
+{
+    d = pinn::sampling::InteriorDraw();
+    d.n = nInterior_;
+    d.seed = seed_;
+    d.draw = uint64_t(drawi);
+    d.stream = pinnDomain::interiorStreamTag(0);
+    d.weight = equationWeight_/nInterior_;
+    if (globalCellSource_)
+    {
+        d.source.assign(globalCellSource_->begin(), globalCellSource_->end());
+    }
+    return true;
 }
 
 

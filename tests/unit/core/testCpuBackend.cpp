@@ -207,6 +207,45 @@ TEST(CpuBackend, LossTermsDefinition)
 }
 
 
+// Per-point sources (a source field): s_p added to the heat residual at each
+// point; a uniform s equals the PdeSpec's constant S, in the loss, its
+// gradient and evaluate's residuals
+TEST(CpuBackend, PointSourcesAddToTheResidual)
+{
+    const Problem withS = makeProblem(2, PdeSpec::heat(2, 1.5, 0.7), {8, 8}, Activation::tanh, 2);
+    const Problem noS = makeProblem(2, PdeSpec::heat(2, 1.5, 0.0), {8, 8}, Activation::tanh, 2);
+    InteriorSet<double> in;
+    BoundarySet<double> bs;
+    fillSets(withS, 301, 61, 2, in, bs);
+    const auto p = randomParams(withS.net, 5);
+    CpuBackend<double> a(withS, BackendOptions()), b(noS, BackendOptions());
+    a.setInterior(in);
+    a.setBoundary(bs);
+    InteriorSet<double> ins = in;
+    ins.s.assign(in.w.size(), 0.7);
+    b.setInterior(ins);
+    b.setBoundary(bs);
+    std::vector<double> ga(p.size()), gb(p.size());
+    const double la = a.lossAndGradient(p.data(), ga.data()).total;
+    const double lb = b.lossAndGradient(p.data(), gb.data()).total;
+    EXPECT_NEAR(la, lb, 1e-13 * la);
+    for (std::size_t i = 0; i < p.size(); ++i) EXPECT_NEAR(ga[i], gb[i], 1e-12 * (1 + std::abs(ga[i])));
+
+    a.setParameters(p.data());
+    b.setParameters(p.data());
+    const idx n = idx(in.w.size());
+    std::vector<double> va(n), ra(n), vb(n), rb(n);
+    a.evaluate(in.x.data(), n, va.data(), ra.data());
+    b.evaluate(in.x.data(), n, vb.data(), rb.data(), ins.s.data());
+    for (idx i = 0; i < n; ++i) EXPECT_NEAR(ra[i], rb[i], 1e-13 * (1 + std::abs(ra[i])));
+
+    // sizes must agree
+    InteriorSet<double> bad = in;
+    bad.s.assign(3, 1.0);
+    EXPECT_THROW(b.setInterior(bad), std::invalid_argument);
+}
+
+
 // The result does not depend on how points are dealt to threads (up to rounding)
 TEST(CpuBackend, ThreadCountInvariance)
 {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <sstream>
 
@@ -139,14 +140,29 @@ TEST_P(TrainerRestart, ReproducesUninterruptedRun)
 INSTANTIATE_TEST_SUITE_P(Phases, TrainerRestart, ::testing::Values(30, 60, 90));
 
 
+namespace
+{
+
+// The state of an Adam run of s after one iteration
+std::string stateAfterOneIteration(const PoissonSetup& s)
+{
+    auto b = s.backend();
+    Trainer<double> t(*b, config(-1));
+    t.iterate();
+    std::stringstream state;
+    t.write(state);
+    return state.str();
+}
+
+} // namespace
+
+
 TEST(Trainer, RejectsMismatchedState)
 {
     PoissonSetup s(50, 20);
     auto b1 = s.backend();
     Trainer<double> t(*b1, config(-1));
-    t.iterate();
-    std::stringstream state;
-    t.write(state);
+    std::stringstream state(stateAfterOneIteration(s));
 
     PoissonSetup other(50, 20);
     other.pb.net.hidden = {8};
@@ -156,4 +172,53 @@ TEST(Trainer, RejectsMismatchedState)
 
     std::stringstream garbage("not a state");
     EXPECT_THROW(t.read(garbage), std::runtime_error);
+}
+
+
+// A state with a NaN in it (a corrupt file, or one saved from a diverged
+// run) is refused before any of it is used
+TEST(Trainer, RejectsNonFiniteState)
+{
+    PoissonSetup s(50, 20);
+    const std::string good = stateAfterOneIteration(s);
+
+    // magic, real size, nParams, iteration, evaluations, then the
+    // parameters' length and values
+    const std::size_t first = 8 + 4 + 8 + 8 + 8 + 8;
+    for (const double bad : {std::nan(""), HUGE_VAL})
+    {
+        std::string bytes = good;
+        std::memcpy(&bytes[first + 3 * sizeof(double)], &bad, sizeof(double));
+        std::istringstream is(bytes);
+        auto b2 = s.backend();
+        Trainer<double> t2(*b2, config(-1));
+        try
+        {
+            t2.read(is);
+            ADD_FAILURE() << "a state with " << bad << " was read";
+        }
+        catch (const std::runtime_error& e)
+        {
+            EXPECT_NE(std::string(e.what()).find("network parameters"), std::string::npos)
+                << e.what();
+        }
+        EXPECT_EQ(t2.iteration(), 0);
+    }
+}
+
+
+// currentLoss is the loss at the parameters as they are: in the Adam phase
+// the loss the next iteration reports, in the L-BFGS phase loss() itself
+TEST(Trainer, CurrentLossIsThatOfTheParameters)
+{
+    PoissonSetup s(100, 40);
+    auto b = s.backend();
+    Trainer<double> t(*b, config(20));
+    for (int i = 0; i < 10; ++i) t.iterate();
+    const double now = t.currentLoss().total;
+    t.iterate();
+    EXPECT_NEAR(t.loss().total, now, 1e-12 * now);
+    for (int i = 0; i < 20; ++i) t.iterate();
+    EXPECT_EQ(t.phase(), "lbfgs");
+    EXPECT_EQ(t.currentLoss().total, t.loss().total);
 }

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cmath>
@@ -668,6 +670,75 @@ TEST(CudaBackendMemory, PoolStatisticsAndClearError)
     {
         EXPECT_NE(std::string(e.what()).find("chunkSize"), std::string::npos) << e.what();
     }
+}
+
+
+// A set too large for the device (20M points unchunked) is refused with
+// the message naming chunkSize, and the backend stays usable: its
+// parameters and Adam state are those from before the refusal, and
+// training on a set that fits goes on exactly as if the refusal had not
+// happened (issue 16 item 4; before, the next call started from zeros)
+TEST(CudaBackendMemory, RefusedSetKeepsTheState)
+{
+    PINN_SKIP_WITHOUT_GPU();
+    const Problem pb = makeProblem(makePde("poisson", 2), {64, 64, 64}, Activation::tanh);
+    InteriorSet<float> small, other;
+    BoundarySet<float> bs;
+    fillSets(pb, 3000, 5u, small, bs);
+    BoundarySet<float> unused;
+    fillSets(pb, 2000, 9u, other, unused);
+    BackendOptions opts;
+    opts.chunkSize = idx(1) << 40; // no chunking
+    const auto params = randomParams<float>(pb.net, 2u);
+
+    auto run = [&](bool refuse)
+    {
+        auto gpu = newCudaBackend<float>(pb, opts);
+        gpu->setInterior(small);
+        gpu->setBoundary(bs);
+        gpu->setParameters(params.data());
+        gpu->adamSteps(3, AdamConfig());
+        std::vector<float> before(params.size());
+        gpu->getParameters(before.data());
+        const AdamState<float> sBefore = gpu->getAdamState();
+        if (refuse)
+        {
+            // 20M interior points unchunked: ~200 GB of workspace
+            InteriorSet<float> huge;
+            const idx n = 20000000;
+            huge.x.assign(std::size_t(n) * 2, 0.5f);
+            huge.w.assign(std::size_t(n), 1.0f / n);
+            gpu->setInterior(huge);
+            try
+            {
+                gpu->adamSteps(1, AdamConfig());
+                ADD_FAILURE() << "20M points unchunked fitted: memory " << gpu->memoryStats().poolBytes;
+            }
+            catch (const std::runtime_error& e)
+            {
+                const std::string w = e.what();
+                EXPECT_NE(w.find("chunkSize"), std::string::npos) << w;
+                std::cout << "refused: " << w << std::endl;
+            }
+            // the state is still there, on the host
+            std::vector<float> after(params.size());
+            gpu->getParameters(after.data());
+            EXPECT_EQ(after, before);
+            const AdamState<float> s = gpu->getAdamState();
+            EXPECT_EQ(s.m, sBefore.m);
+            EXPECT_EQ(s.v, sBefore.v);
+            EXPECT_EQ(s.step, sBefore.step);
+        }
+        gpu->setInterior(other);
+        gpu->adamSteps(4, AdamConfig());
+        std::vector<float> p(params.size());
+        gpu->getParameters(p.data());
+        return std::make_pair(p, gpu->getAdamState().step);
+    };
+    const auto plain = run(false);
+    const auto refused = run(true);
+    EXPECT_EQ(refused.second, plain.second);
+    EXPECT_EQ(refused.first, plain.first) << "training after the refusal differs";
 }
 
 

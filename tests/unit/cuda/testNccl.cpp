@@ -13,7 +13,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <random>
+#include <chrono>
+#include <future>
+#include <iostream>
 
 using namespace pinn;
 
@@ -129,5 +133,62 @@ TEST(CudaNccl, TwoGpusEqualOneGpu)
         EXPECT_EQ(grads[0][i], grads[1][i]);
         EXPECT_EQ(finals[0][i], finals[1][i]) << "replicas differ at parameter " << i;
         EXPECT_NEAR(finals[0][i], pRef[i], 1e-9 * (1 + std::abs(pRef[i])));
+    }
+}
+
+
+// Two ranks of one communicator on one GPU (what a parallel run with more
+// ranks than GPUs does): NCCL refuses it; every rank must get the error,
+// with advice, and none may wait for the other forever
+TEST(CudaNccl, TwoRanksOnOneGpuFailOnEveryRank)
+{
+    if (gpuCount() < 1) GTEST_SKIP() << "needs a GPU";
+    const Problem pb = heat3D();
+    std::vector<std::string> what(2);
+    std::vector<int> ok(2, 0);
+    ThreadHub hub(2);
+    std::vector<std::future<void>> done;
+    for (int r = 0; r < 2; ++r)
+    {
+        done.push_back(std::async(std::launch::async,
+            [&, r]
+            {
+                ThreadCommunicator comm(hub, r);
+                try
+                {
+                    BackendOptions ro;
+                    ro.deviceId = 0;
+                    auto be = newCudaBackend<double>(pb, ro);
+                    InteriorSet<double> in;
+                    BoundarySet<double> bs;
+                    points(r * 1000, 1000, 2000, in, bs);
+                    be->setInterior(in);
+                    be->setBoundary(bs);
+                    ok[r] = be->setCommunicator(comm) ? 1 : 2;
+                }
+                catch (const std::exception& e)
+                {
+                    what[r] = e.what();
+                }
+            }));
+    }
+    for (int r = 0; r < 2; ++r)
+    {
+        if (done[r].wait_for(std::chrono::seconds(120)) != std::future_status::ready)
+        {
+            std::cout << "FAILED: rank " << r << " hangs after NCCL refused" << std::endl;
+            std::_Exit(1); // the hung thread cannot be joined
+        }
+    }
+    if (ok[0] == 1 && ok[1] == 1)
+    {
+        GTEST_SKIP() << "this NCCL accepts two ranks on one GPU";
+    }
+    for (int r = 0; r < 2; ++r)
+    {
+        EXPECT_EQ(ok[r], 0) << "rank " << r << " did not fail";
+        EXPECT_NE(what[r].find("ncclCommInitRank"), std::string::npos) << what[r];
+        EXPECT_NE(what[r].find("GPU of its own"), std::string::npos) << what[r];
+        std::cout << "rank " << r << ": " << what[r] << '\n';
     }
 }

@@ -525,6 +525,59 @@ TEST(pinnDomain, densityDrawsFollowVolumeTimesDensity)
 }
 
 
+// The mesh's cell table (what the GPU draws from, pinn/sampling.hpp) draws
+// exactly sampleInterior's points: the same cells, bitwise the same network
+// coordinates, on every cell shape and in 2D, with and without a density
+TEST(pinnDomain, cellTableDrawsTheSamePointsAsTheMesh)
+{
+    for (const char* name : allCases)
+    {
+        foamCase c(name);
+        const fvMesh& mesh = *c.mesh;
+        pinnDomain domain(mesh);
+        const pinn::sampling::CellTable t = domain.cellTable();
+        EXPECT_EQ(t.nGlobal(), mesh.nCells()) << name;
+        EXPECT_EQ(t.nLocal(), mesh.nCells()) << name;
+        EXPECT_EQ(t.dim, domain.nDim()) << name;
+        const scalarList q(testDensity(mesh.nCells()));
+        for (const bool withDensity : {false, true})
+        {
+            const label n = 20*mesh.nCells() + 7;
+            List<point> x;
+            labelList cellOf;
+            domain.sampleInterior(n, 31, 9, x, cellOf, 0, withDensity ? &q : nullptr);
+            scalarList coords;
+            domain.networkCoordinates(x, coords);
+
+            pinn::sampling::InteriorDraw d;
+            d.n = n;
+            d.seed = 31;
+            d.draw = 9;
+            d.stream = pinnDomain::interiorStreamTag(0);
+            if (withDensity) d.density.assign(q.begin(), q.end());
+            d.weight = 1;
+            std::vector<double> xr, wr;
+            std::vector<pinn::idx> gr;
+            pinn::sampling::drawReference(t, d, xr, wr, &gr);
+            ASSERT_EQ(label(gr.size()), cellOf.size()) << name;
+            label nDiff = 0;
+            forAll(cellOf, k)
+            {
+                nDiff += label(gr[k]) != domain.globalCell(cellOf[k]);
+            }
+            EXPECT_EQ(nDiff, 0) << name << ": cells differ";
+            ASSERT_EQ(label(xr.size()), coords.size()) << name;
+            label nX = 0;
+            forAll(coords, i)
+            {
+                nX += xr[i] != coords[i];
+            }
+            EXPECT_EQ(nX, 0) << name << ": coordinates differ";
+        }
+    }
+}
+
+
 TEST(pinnDomain, boundaryDensityDrawsFollowAreaTimesDensity)
 {
     for (const char* name : {"hex3D", "poly3D", "prism2D"})

@@ -74,6 +74,30 @@ void Foam::pinnSamplers::RAD::interiorPoints
 }
 
 
+bool Foam::pinnSamplers::RAD::interiorDraw
+(
+    const label drawi,
+    pinn::sampling::InteriorDraw& d
+) const
+{
+    pinnSampler::interiorDraw(drawi, d);
+    const scalarList* q = cellDensity();
+    if (q)
+    {
+        d.density.assign(q->begin(), q->end());
+        if (weighted_ && !q->empty())
+        {
+            d.factor.resize(q->size());
+            forAll(*q, g)
+            {
+                d.factor[g] = interiorWeightFactor(g);
+            }
+        }
+    }
+    return true;
+}
+
+
 void Foam::pinnSamplers::RAD::writeInteriorState(std::ostream& os) const
 {
     writeScalars(os, density_);

@@ -236,8 +236,10 @@ Foam::scalarList Foam::pinnSamplers::adaptiveSampler::radDensity
             FatalErrorInFunction
                 << "The network's residual is not finite at a resample:"
                 << " training has diverged" << nl
-                << "    Restart from the last written time with a smaller"
-                << " learningRate" << exit(FatalError);
+                << "    Nothing was written for this time: restart from the"
+                << " last time written ('startFrom latestTime;' in"
+                << " system/controlDict) with a smaller optimiser/learningRate"
+                << exit(FatalError);
         }
         p[i] = k_ == 0 ? scalar(1) : std::pow(mag(r[i]), k_);
         sum += measure[i]*p[i];
