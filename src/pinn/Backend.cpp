@@ -11,6 +11,8 @@
 #include "pinn/CpuBackend.hpp"
 
 #include <dlfcn.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <map>
@@ -195,6 +197,19 @@ std::vector<std::string> backendNames()
     std::vector<std::string> names;
     for (const auto& e : r.entries) names.push_back(e.first);
     return names;
+}
+
+
+double hostMemoryBytes()
+{
+    double memory = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
+    if (!(memory > 0)) memory = 0;
+    rlimit as;
+    if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
+    {
+        memory = memory > 0 ? std::min(memory, double(as.rlim_cur)) : double(as.rlim_cur);
+    }
+    return memory;
 }
 
 

@@ -261,4 +261,10 @@ std::unique_ptr<Backend<Real>> newBackend(
 //- Whether the GPU backend can be used here; why not (or which GPU) in msg
 bool gpuAvailable(std::string& msg);
 
+//- Host memory this process may use, in bytes: the physical memory, or the
+//  address-space limit (ulimit -v) where that is lower; 0 if not known.
+//  Set-up checks compare what they will allocate with it, so that a size
+//  beyond it is an error, not an abort in the allocator
+double hostMemoryBytes();
+
 } // namespace pinn

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 extern "C" void openblas_set_num_threads(int);
 
@@ -81,6 +82,10 @@ CpuBackend<Real>::CpuBackend(const Problem& problem, const BackendOptions& opts)
     {
         throw std::invalid_argument("CpuBackend: network and equation dimensions differ");
     }
+    if (nThreads_ < 1)
+    {
+        throw std::invalid_argument("CpuBackend: " + std::to_string(nThreads_) + " threads");
+    }
     // Threads run over blocks; each GEMM is single-threaded
     openblas_set_num_threads(1);
 
@@ -88,6 +93,29 @@ CpuBackend<Real>::CpuBackend(const Problem& problem, const BackendOptions& opts)
     const idx cols = S * blockSize;
     const int L = problem.net.nLayers();
     const int wMax = problem.net.maxWidth();
+
+    // Everything is allocated here, once: parameters (and their initial
+    // values), gradient, Adam's moments, and per thread a gradient and the
+    // stream blocks of every layer. More than the machine's memory must be
+    // an error here, not an abort in the allocator (OpenFOAM's new handler)
+    // or the kernel's out-of-memory killer.
+    {
+        double widths = 0;
+        for (int l = 0; l < L; ++l) widths += 2.0 * sizes_[l + 1];
+        const double nP = double(problem.net.nParams());
+        const double perThread = nP + (D + widths + 2.0 * wMax) * double(cols);
+        const double bytes = sizeof(Real) * (5 * nP + nThreads_ * perThread);
+        const double memory = hostMemoryBytes();
+        if (memory > 0 && bytes > memory)
+        {
+            const auto gib = [](const double b) { return std::to_string(std::lround(b / 1073741824.0)); };
+            throw std::runtime_error("the CPU backend needs " + gib(bytes) + " GiB for a network of "
+                + std::to_string(problem.net.nParams()) + " parameters with " + std::to_string(nThreads_)
+                + " threads (a gradient per thread), more than the " + gib(memory)
+                + " GiB of this machine (or of ulimit -v): give a smaller network or fewer threads"
+                  " (nThreads)");
+        }
+    }
     ws_.resize(nThreads_);
     for (auto& ws : ws_)
     {

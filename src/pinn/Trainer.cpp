@@ -1,6 +1,8 @@
 #include "pinn/Trainer.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <istream>
@@ -70,6 +72,25 @@ void getVec(std::istream& is, std::vector<T>& v, std::int64_t expected = -1)
     if (!is) throw std::runtime_error("truncated pinnFoam state");
 }
 
+//- Whether x is NaN or Inf, and which, from its bits: no floating-point
+//  operation on what a file holds (a signalling NaN would trap under
+//  OpenFOAM's trapFpe)
+inline bool nonFinite(const double x, bool& nan)
+{
+    std::uint64_t b;
+    std::memcpy(&b, &x, sizeof(b));
+    nan = (b & 0x000fffffffffffffULL) != 0;
+    return (b & 0x7ff0000000000000ULL) == 0x7ff0000000000000ULL;
+}
+
+inline bool nonFinite(const float x, bool& nan)
+{
+    std::uint32_t b;
+    std::memcpy(&b, &x, sizeof(b));
+    nan = (b & 0x007fffffU) != 0;
+    return (b & 0x7f800000U) == 0x7f800000U;
+}
+
 //- A checkpoint's numbers must be finite: NaN or Inf there is a corrupt
 //  file or a state written from a diverged run, and training from it
 //  would only spread the NaN
@@ -78,13 +99,42 @@ void checkFinite(const std::vector<T>& v, const char* what)
 {
     for (std::size_t i = 0; i < v.size(); ++i)
     {
-        if (!std::isfinite(v[i]))
+        bool nan = false;
+        if (nonFinite(v[i], nan))
         {
             throw std::runtime_error("pinnFoam state holds a non-finite number ("
-                + std::string(std::isnan(v[i]) ? "nan" : "inf") + ") in " + what
+                + std::string(nan ? "nan" : "inf") + ") in " + what
                 + " (entry " + std::to_string(i) + " of " + std::to_string(v.size())
                 + "): the file is corrupt or was written from a diverged run");
         }
+    }
+}
+
+//- What a trainer writes, or the file is corrupt: a number >= 0
+template<class T>
+void checkNonNegative(const std::vector<T>& v, const char* what)
+{
+    for (std::size_t i = 0; i < v.size(); ++i)
+    {
+        if (v[i] < T(0))
+        {
+            throw std::runtime_error("pinnFoam state is corrupt: " + std::string(what)
+                + " (entry " + std::to_string(i) + " of " + std::to_string(v.size())
+                + ") is " + std::to_string(double(v[i])) + ", below 0");
+        }
+    }
+}
+
+//- A vector read without an expected length: empty, or of length n (n
+//  required once the optimiser uses it)
+template<class T>
+void checkLength(const std::vector<T>& v, const std::int64_t n, const char* what, const bool required)
+{
+    if ((required || !v.empty()) && std::int64_t(v.size()) != n)
+    {
+        throw std::runtime_error("pinnFoam state is corrupt: " + std::string(what) + " has "
+            + std::to_string(v.size()) + " entries where " + std::to_string(n)
+            + " are expected");
     }
 }
 
@@ -481,6 +531,14 @@ void Trainer<Real>::read(std::istream& is)
     getVec(is, a.v, n);
     checkFinite(a.m, "the Adam first moments");
     checkFinite(a.v, "the Adam second moments");
+    // (Adam's update takes the root of v and divides by 1 - beta^step)
+    checkNonNegative(a.v, "an Adam second moment");
+    if (iteration < 0 || nEvals < 0 || a.step < 0)
+    {
+        throw std::runtime_error("pinnFoam state is corrupt: iteration " + std::to_string(iteration)
+            + ", loss evaluations " + std::to_string(nEvals) + ", Adam step "
+            + std::to_string(a.step) + " (none may be negative)");
+    }
 
     std::int32_t ready;
     get(is, ready);
@@ -494,7 +552,17 @@ void Trainer<Real>::read(std::istream& is)
     getVec(is, fTerms.bc);
     checkFinite(x, "the L-BFGS point");
     checkFinite(g, "the L-BFGS gradient");
+    checkFinite(fTerms.pde, "the L-BFGS loss terms");
+    checkFinite(fTerms.bc, "the L-BFGS loss terms");
     if (ready) checkFinite(std::vector<double>(1, f), "the L-BFGS loss");
+    // The L-BFGS point, gradient and loss terms are of this network and
+    // problem (all of them once L-BFGS has started: a short point overran
+    // the line search)
+    const Problem& pb = backend_.problem();
+    checkLength(x, n, "the L-BFGS point", ready != 0);
+    checkLength(g, n, "the L-BFGS gradient", ready != 0);
+    checkLength(fTerms.pde, pb.pde.nEq, "the L-BFGS equation loss terms", ready != 0);
+    checkLength(fTerms.bc, pb.nBoundaryGroups, "the L-BFGS boundary loss terms", ready != 0);
     std::int64_t hist;
     get(is, hist);
     if (hist < 0 || hist > bytesLeft(is) / std::int64_t(2 * sizeof(std::int64_t)))
@@ -530,6 +598,15 @@ void Trainer<Real>::read(std::istream& is)
         checkFinite(std::vector<double>(1, scalePde), "the balancing weights");
         checkFinite(scaleBc, "the balancing weights");
         get(is, failures);
+        if
+        (
+            !(scalePde > 0) || failures < 0
+         || std::any_of(scaleBc.begin(), scaleBc.end(), [](const double w) { return !(w > 0); })
+        )
+        {
+            throw std::runtime_error("pinnFoam state is corrupt: the balancing weights must be > 0"
+                " and the L-BFGS failure count >= 0 (now " + std::to_string(failures) + ")");
+        }
     }
 
     iteration_ = iteration;

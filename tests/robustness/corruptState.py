@@ -2,9 +2,11 @@
 """Corrupts a pinnFoam checkpoint (uniform/pinn/state, format pinnSt02 of
 src/pinn/Trainer.cpp) as a damaged file or a state saved from a diverged run
 would hold it.
-Usage: corruptState.py STATE {params|adamM|adamV|lbfgsX|lbfgsG|history} [nan|inf]
+Usage: corruptState.py STATE {params|adamM|adamV|lbfgsX|lbfgsG|history} [nan|inf|NUMBER]
+       corruptState.py STATE adamStep INTEGER
   without a value: overwrites the length field with a huge value
-  nan | inf:       writes that value into the middle entry of the vector"""
+  nan | inf | NUMBER: writes that value into the middle entry of the vector
+  adamStep:        overwrites Adam's step count"""
 import struct
 import sys
 
@@ -25,6 +27,7 @@ def vec(name, size):
 
 
 vec('params', real)
+where['adamStep'] = (off, 0, 0)
 off += 8                            # Adam step
 vec('adamM', real)
 vec('adamV', real)
@@ -37,7 +40,9 @@ vec('bc', 8)
 where['history'] = (off, 0, 0)
 
 at, n, size = where[which]
-if value is None:
+if which == 'adamStep':
+    struct.pack_into('<q', b, at, int(value))
+elif value is None:
     struct.pack_into('<q', b, at, 1 << 40)
 else:
     assert n > 0, '%s is empty in %s' % (which, path)

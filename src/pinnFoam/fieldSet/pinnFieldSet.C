@@ -107,7 +107,8 @@ Foam::scalarField Foam::pinnFieldSet::outputValues(const label k) const
     const label fieldi = outputField_[k];
     if (isVector_[fieldi])
     {
-        return vectors_[fieldi].primitiveField().component(outputComponent_[k]);
+        // (constructed from the tmp: clang finds the implicit conversion ambiguous)
+        return Foam::scalarField(vectors_[fieldi].primitiveField().component(outputComponent_[k]));
     }
     return scalars_[fieldi].primitiveField();
 }

@@ -99,6 +99,20 @@ void Foam::pinnDict::checkKeys(const dictionary& dict, const wordList& valid)
 }
 
 
+void Foam::pinnDict::checkValue(const dictionary& dict, const word& key)
+{
+    if (dict.isDict(key))
+    {
+        FatalIOErrorInFunction(dict)
+            << "Entry '" << key << "' in " << dict.dictName() << " of "
+            << dict.name() << " is a dictionary { ... }, where a value is"
+            << " expected" << nl
+            << "    Write it as '" << key << " <value>;'"
+            << exit(FatalIOError);
+    }
+}
+
+
 Foam::word Foam::pinnDict::getChoice
 (
     const dictionary& dict,
@@ -112,7 +126,7 @@ Foam::word Foam::pinnDict::getChoice
         fix << "Add '" << key << " <choice>;' with one of " << flatOutput(choices);
         missingEntry(dict, key, fix.str());
     }
-    const word v = dict.get<word>(key);
+    const word v = get<word>(dict, key);
     if (!choices.found(v))
     {
         const word guess = closest(v, choices);

@@ -7,6 +7,27 @@
 
 // * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * //
 
+template<class Type>
+Type Foam::pinnDict::get(const dictionary& dict, const word& key)
+{
+    checkValue(dict, key);
+    return dict.get<Type>(key);
+}
+
+
+template<class Type>
+Type Foam::pinnDict::getOrDefault
+(
+    const dictionary& dict,
+    const word& key,
+    const Type& deflt
+)
+{
+    checkValue(dict, key);
+    return dict.getOrDefault<Type>(key, deflt);
+}
+
+
 template<class Table>
 Foam::word Foam::pinnDict::selectType
 (
@@ -23,7 +44,7 @@ Foam::word Foam::pinnDict::selectType
             << "    Valid " << what << " types: " << flatOutput(table.sortedToc())
             << exit(FatalIOError);
     }
-    const word type(dict.get<word>("type"));
+    const word type(get<word>(dict, "type"));
     if (!table.found(type))
     {
         FatalIOErrorInLookup(dict, what, type, table) << exit(FatalIOError);
@@ -43,7 +64,7 @@ Type Foam::pinnDict::getPositive(const dictionary& dict, const word& key)
             "Add '" + key + " <value>;' (a number > 0) to " + dict.dictName()
         );
     }
-    const Type v = dict.get<Type>(key);
+    const Type v = get<Type>(dict, key);
     if (!(v > Type(0)))
     {
         FatalIOErrorInFunction(dict)
@@ -80,7 +101,7 @@ Type Foam::pinnDict::getOrDefaultNonNegative
     const Type& deflt
 )
 {
-    const Type v = dict.getOrDefault<Type>(key, deflt);
+    const Type v = getOrDefault<Type>(dict, key, deflt);
     if (v < Type(0))
     {
         FatalIOErrorInFunction(dict)

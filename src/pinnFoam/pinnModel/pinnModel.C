@@ -21,6 +21,7 @@
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 // * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
 
@@ -62,7 +63,7 @@ word requiredWord(const dictionary& dict, const word& key, const char* hint)
     {
         pinnDict::missingEntry(dict, key, "Add '" + key + " " + hint + ";'");
     }
-    return dict.get<word>(key);
+    return pinnDict::get<word>(dict, key);
 }
 
 
@@ -281,7 +282,7 @@ void Foam::pinnModel::readNetwork(const dictionary& dict)
             << "    Add 'layers (64 64 64 64);': the widths of the hidden layers"
             << exit(FatalIOError);
     }
-    const labelList layers(dict.get<labelList>("layers"));
+    const labelList layers(pinnDict::get<labelList>(dict, "layers"));
     if (layers.empty())
     {
         FatalIOErrorInFunction(dict)
@@ -350,7 +351,7 @@ Foam::wordList Foam::pinnModel::readFieldNames() const
     {
         return wordList(1, requiredWord(dict_, "field", "<name of the field in 0/, e.g. T>"));
     }
-    const wordList names(dict_.get<wordList>("fields"));
+    const wordList names(pinnDict::get<wordList>(dict_, "fields"));
     if (names.empty())
     {
         FatalIOErrorInFunction(dict_)
@@ -385,8 +386,8 @@ void Foam::pinnModel::checkControlDict() const
             << " time, e.g. 'endTime " << runTime_.value() + 1000 << ";'"
             << exit(FatalIOError);
     }
-    const word wc = controlDict.getOrDefault<word>("writeControl", "timeStep");
-    const scalar wi = controlDict.getOrDefault<scalar>("writeInterval", 1);
+    const word wc = pinnDict::getOrDefault<word>(controlDict, "writeControl", "timeStep");
+    const scalar wi = pinnDict::getOrDefault<scalar>(controlDict, "writeInterval", 1);
     if
     (
         (wc == "runTime" || wc == "adjustableRunTime" || wc == "timeStep")
@@ -601,7 +602,7 @@ void Foam::pinnModel::readReferences()
                 << " solution on this mesh (relative to this case, or \".\")"
                 << exit(FatalIOError);
         }
-        fileName caseDir(rd.get<fileName>("case"));
+        fileName caseDir(pinnDict::get<fileName>(rd, "case"));
         caseDir.expand();
         if (!caseDir.isAbsolute())
         {
@@ -638,6 +639,7 @@ void Foam::pinnModel::readReferences()
         scalar timeValue = -GREAT;
         if (rd.found("time"))
         {
+            pinnDict::checkValue(rd, "time");
             ITstream& ts = rd.lookup("time");
             token t(ts);
             if (t.isNumber())
@@ -695,7 +697,7 @@ void Foam::pinnModel::readReferences()
         {
             const word fld =
                 fieldNames_.size() == 1
-              ? rd.getOrDefault<word>("field", fieldNames_[0])
+              ? pinnDict::getOrDefault<word>(rd, "field", fieldNames_[0])
               : fieldNames_[fieldi];
             const fileName file = ref.dir/fld;
             if (!isFile(file))
@@ -916,13 +918,13 @@ void Foam::pinnModel::restart()
         scaling_->checkSame(sd, summary);
         // Without it (a checkpoint of an older pinnFoam) only a loss that is
         // not finite stops the run
-        initialLoss_ = sd.getOrDefault<scalar>("initialLoss", -1);
+        initialLoss_ = pinnDict::getOrDefault<scalar>(sd, "initialLoss", -1);
         if (!std::isfinite(initialLoss_))
         {
             initialLoss_ = -1;
         }
-        const std::string net = sd.getOrDefault<string>("network", "");
-        const std::string eq = sd.getOrDefault<string>("equation", "");
+        const std::string net = pinnDict::getOrDefault<string>(sd, "network", "");
+        const std::string eq = pinnDict::getOrDefault<string>(sd, "equation", "");
         const std::string eqNow = equation_->description();
         if (net != problem_.net.describe() || eq.substr(0, eq.find(':')) != eqNow.substr(0, eqNow.find(':')))
         {
@@ -975,7 +977,7 @@ void Foam::pinnModel::restart()
             {
                 IFstream si(summary);
                 expected =
-                    dictionary(si).getOrDefault<bool>("samplerState", false);
+                    pinnDict::getOrDefault<bool>(dictionary(si), "samplerState", false);
             }
             if (isFile(samplerFile))
             {
@@ -1638,7 +1640,12 @@ void Foam::pinnModel::writeTimeDir()
 
 // * * * * * * * * * * * * * * * * Constructors  * * * * * * * * * * * * * * //
 
-Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
+Foam::pinnModel::pinnModel
+(
+    Time& runTime,
+    const fvMesh& mesh,
+    const bool checkOnly
+)
 :
     runTime_(runTime),
     mesh_(mesh),
@@ -1677,7 +1684,7 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     );
 
     checkControlDict();
-    purgeWrite_ = runTime_.controlDict().getOrDefault<label>("purgeWrite", 0);
+    purgeWrite_ = pinnDict::getOrDefault<label>(runTime_.controlDict(), "purgeWrite", 0);
 
     Info<< "pinnFoam: " << domain_.nDim() << "D network inputs "
         << flatOutput(domain_.components()) << nl;
@@ -1796,7 +1803,7 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         pinn::BalanceConfig& b = trainerConfig.balance;
         b.interval =
             balancing_ ? pinnDict::getOrDefaultPositive<label>(bal, "interval", 100) : 0;
-        b.smoothing = bal.getOrDefault<scalar>("smoothing", 0.9);
+        b.smoothing = pinnDict::getOrDefault<scalar>(bal, "smoothing", 0.9);
         b.maxScale = pinnDict::getOrDefaultPositive<scalar>(bal, "maxWeight", 1e6);
         if (b.smoothing < 0 || b.smoothing >= 1 || b.maxScale < 1)
         {
@@ -1843,7 +1850,7 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
     pinn::BackendOptions opts;
     opts.chunkSize = pinnDict::getOrDefaultPositive<label>(dict_, "chunkSize", 16384);
     // Debugging a device fault: each kernel checked as it ends, no graphs
-    opts.cuda.checkKernels = dict_.getOrDefault<bool>("checkKernels", false);
+    opts.cuda.checkKernels = pinnDict::getOrDefault<bool>(dict_, "checkKernels", false);
     if (Pstream::parRun())
     {
         // One GPU per rank: the rank's index on its node (the backend wraps
@@ -1860,11 +1867,29 @@ Foam::pinnModel::pinnModel(Time& runTime, const fvMesh& mesh)
         }
     }
     opts.threads = pinnDict::getOrDefaultNonNegative<label>(dict_, "nThreads", 0);
+    {
+        // More threads than processors only costs memory (a workspace per
+        // thread) and, in the thousands, ends in thread creation failing
+        const label nProcs = label(std::thread::hardware_concurrency());
+        if (nProcs > 0 && opts.threads > nProcs)
+        {
+            FatalIOErrorInFunction(dict_)
+                << "Entry 'nThreads " << opts.threads << ";' in "
+                << dict_.objectPath() << " is more than the " << nProcs
+                << " processors of this machine" << nl
+                << "    Set 'nThreads 0;' (all of them) or at most " << nProcs
+                << exit(FatalIOError);
+        }
+    }
     logInterval_ = pinnDict::getOrDefaultPositive<label>(dict_, "logInterval", 100);
 
     selectDevice();
     readReferences();
     vtk_.reset(new pinnVtkWriter(mesh_, dict_.subOrEmptyDict("vtk")));
+    if (checkOnly)
+    {
+        return;
+    }
     if (vtk_->enabled())
     {
         vtk_->checkWritable();

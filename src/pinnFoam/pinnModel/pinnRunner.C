@@ -4,12 +4,42 @@
 
 #include "pinnRunner.H"
 
+#include <cfenv>
+
 // * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * * //
 
 namespace Foam
 {
 namespace
 {
+
+//- The core computes without floating-point traps, whatever OpenFOAM's
+//  trapFpe (on by default) set: it meets overflow and NaN by design and
+//  handles them (the L-BFGS line search steps back from a non-finite loss,
+//  the loss is checked after every iteration and a diverged run stops
+//  with advice), where a trap would end pinnFoam with SIGFPE. The caller's
+//  environment is restored on return; the OpenMP threads of the CPU
+//  backend, created within such a call, inherit the masked one.
+class nonTrapping
+{
+    std::fenv_t env_;
+
+public:
+
+    nonTrapping()
+    {
+        std::feholdexcept(&env_);
+    }
+
+    ~nonTrapping()
+    {
+        std::fesetenv(&env_);
+    }
+
+    nonTrapping(const nonTrapping&) = delete;
+    void operator=(const nonTrapping&) = delete;
+};
+
 
 template<class Real>
 class pinnRunnerImpl
@@ -64,6 +94,7 @@ public:
         const bool changed
     ) override
     {
+        nonTrapping guard;
         pinn::InteriorSet<Real> i;
         i.x.assign(in.x.begin(), in.x.end());
         i.w.assign(in.w.begin(), in.w.end());
@@ -87,6 +118,7 @@ public:
         const pinn::idx nMax
     ) override
     {
+        nonTrapping guard;
         backend_->setCellTable(table, nMax);
     }
 
@@ -97,6 +129,7 @@ public:
         const bool changed
     ) override
     {
+        nonTrapping guard;
         // the boundary first: the device lays its pool out once
         backend_->setBoundary(toReal(bs));
         const pinn::idx n = backend_->drawInterior(interior);
@@ -109,16 +142,19 @@ public:
 
     void iterate() override
     {
+        nonTrapping guard;
         trainer_.iterate();
     }
 
     pinn::LossTerms loss() override
     {
+        nonTrapping guard;
         return trainer_.loss();
     }
 
     pinn::LossTerms currentLoss() override
     {
+        nonTrapping guard;
         return trainer_.currentLoss();
     }
 
@@ -130,6 +166,7 @@ public:
         const std::vector<double>* source
     ) override
     {
+        nonTrapping guard;
         const pinn::Problem& pb = backend_->problem();
         const pinn::idx n = pinn::idx(x.size())/pb.net.inputDim;
         std::vector<Real> xr(x.begin(), x.end());
@@ -200,11 +237,13 @@ public:
 
     void writeState(std::ostream& os) override
     {
+        nonTrapping guard;
         trainer_.write(os);
     }
 
     void readState(std::istream& is) override
     {
+        nonTrapping guard;
         trainer_.read(is);
     }
 };
@@ -223,6 +262,7 @@ std::unique_ptr<Foam::pinnRunner> Foam::pinnRunner::New
     const std::uint64_t seed
 )
 {
+    nonTrapping guard;
     if (precision == "float")
     {
         return std::unique_ptr<pinnRunner>

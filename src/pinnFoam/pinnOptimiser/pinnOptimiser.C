@@ -32,12 +32,12 @@ void Foam::pinnOptimiser::readAdam(const dictionary& dict)
     a.lr = pinnDict::getPositive<scalar>(dict, "learningRate");
     a.decayRate = pinnDict::getOrDefaultPositive<scalar>(dict, "decayRate", 1);
     a.decaySteps = pinnDict::getOrDefaultPositive<scalar>(dict, "decaySteps", 1000);
-    a.beta1 = dict.getOrDefault<scalar>("beta1", 0.9);
-    a.beta2 = dict.getOrDefault<scalar>("beta2", 0.999);
+    a.beta1 = pinnDict::getOrDefault<scalar>(dict, "beta1", 0.9);
+    a.beta2 = pinnDict::getOrDefault<scalar>(dict, "beta2", 0.999);
     a.eps = pinnDict::getOrDefaultPositive<scalar>(dict, "epsilon", 1e-8);
     for (const word key : {"beta1", "beta2"})
     {
-        const scalar b = dict.getOrDefault<scalar>(key, 0.9);
+        const scalar b = pinnDict::getOrDefault<scalar>(dict, key, 0.9);
         if (b < 0 || b >= 1)
         {
             FatalIOErrorInFunction(dict)

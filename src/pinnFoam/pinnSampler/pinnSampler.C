@@ -7,6 +7,8 @@
 #include "pinnDict.H"
 #include "addToRunTimeSelectionTable.H"
 
+#include <cmath>
+
 // * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
 
 namespace Foam
@@ -90,6 +92,7 @@ Foam::pinnSampler::pinnSampler
             );
         }
     }
+    checkPointMemory(dict, scalar(nInterior_) + scalar(nBoundary_));
 }
 
 
@@ -143,6 +146,35 @@ Foam::autoPtr<Foam::pinnSampler> Foam::pinnSampler::New
     auto cstrIter = dictionaryConstructorTablePtr_->cfind(modelType);
 
     return autoPtr<pinnSampler>(cstrIter()(dict, lossDict, domain, terms));
+}
+
+
+// * * * * * * * * * * * * Protected Member Functions  * * * * * * * * * * * //
+
+void Foam::pinnSampler::checkPointMemory
+(
+    const dictionary& dict,
+    const scalar nPoints
+) const
+{
+    // A point on the host: its position, cell and weight, its network
+    // coordinates, and the copies the runner and the backend keep (a
+    // boundary point holds more, per output)
+    const scalar bytesPerPoint = 200;
+    const scalar bytes = bytesPerPoint*nPoints;
+    const scalar memory = pinn::hostMemoryBytes();
+    if (memory > 0 && bytes > memory)
+    {
+        FatalIOErrorInFunction(dict)
+            << "Sampling " << nPoints << " points per draw (" << dict.name()
+            << ") takes at least " << std::round(bytes/1073741824) << " GiB of"
+            << " host memory (about " << bytesPerPoint << " bytes a point), more"
+            << " than the " << std::round(memory/1073741824) << " GiB this"
+            << " process may use"
+            << nl << "    Give fewer points (nInterior, nBoundary"
+            << (type() == "RARD" ? ", nAdd x poolFactor" : "") << ")"
+            << exit(FatalIOError);
+    }
 }
 
 

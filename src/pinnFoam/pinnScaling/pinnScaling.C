@@ -76,7 +76,7 @@ Foam::pinnScaling::pinnScaling
     }
     if (dict.found("origin"))
     {
-        origin_ = dict.get<point>("origin");
+        origin_ = pinnDict::get<point>(dict, "origin");
     }
     if (!(length_ > 0))
     {
@@ -120,7 +120,7 @@ Foam::pinnScaling::pinnScaling
         {
             const dictionary& od = dict.subDict(outputs[k]);
             pinnDict::checkKeys(od, wordList({"value", "scale"}));
-            u0 = od.getOrDefault<scalar>("value", u0);
+            u0 = pinnDict::getOrDefault<scalar>(od, "value", u0);
             if (od.found("scale"))
             {
                 U = pinnDict::getPositive<scalar>(od, "scale");
@@ -247,9 +247,9 @@ void Foam::pinnScaling::checkSame(const dictionary& dict, const fileName& file) 
     if (same)
     {
         const dictionary& d = dict.subDict("scaling");
-        same = (d.get<word>("type") == "auto") == active_
-            && !differ(d.get<scalar>("length"), length_);
-        const point o = d.get<point>("origin");
+        same = (pinnDict::get<word>(d, "type") == "auto") == active_
+            && !differ(pinnDict::get<scalar>(d, "length"), length_);
+        const point o = pinnDict::get<point>(d, "origin");
         for (direction c = 0; same && c < 3; ++c)
         {
             same = !differ(o[c], origin_[c]) || mag(o[c] - origin_[c]) < 1e-12*length_;
@@ -258,8 +258,8 @@ void Foam::pinnScaling::checkSame(const dictionary& dict, const fileName& file) 
         {
             if (!same || !d.isDict(outputs_[k])) { same = false; break; }
             const dictionary& od = d.subDict(outputs_[k]);
-            same = !differ(od.get<scalar>("value"), offset_[k])
-                && !differ(od.get<scalar>("scale"), scale_[k]);
+            same = !differ(pinnDict::get<scalar>(od, "value"), offset_[k])
+                && !differ(pinnDict::get<scalar>(od, "scale"), scale_[k]);
         }
     }
     if (!same)

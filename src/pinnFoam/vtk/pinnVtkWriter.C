@@ -517,7 +517,7 @@ Foam::pinnVtkWriter::pinnVtkWriter
         {"enabled", "format", "fields", "boundary", "directory"}
     );
 
-    enabled_ = dict.getOrDefault<bool>("enabled", true);
+    enabled_ = pinnDict::getOrDefault<bool>(dict, "enabled", true);
     ascii_ =
     (
         pinnDict::getChoiceOrDefault
@@ -528,11 +528,11 @@ Foam::pinnVtkWriter::pinnVtkWriter
     allFields_ = !dict.found("fields", keyType::LITERAL);
     if (!allFields_)
     {
-        fields_ = dict.get<wordList>("fields");
+        fields_ = pinnDict::get<wordList>(dict, "fields");
     }
-    boundary_ = dict.getOrDefault<bool>("boundary", true);
+    boundary_ = pinnDict::getOrDefault<bool>(dict, "boundary", true);
 
-    fileName dir = dict.getOrDefault<fileName>("directory", "VTK");
+    fileName dir = pinnDict::getOrDefault<fileName>(dict, "directory", "VTK");
     dir.expand();
     if (dir.empty())
     {

@@ -39,6 +39,7 @@ Foam::pinnEquations::heatConduction::heatConduction
     // time directory (its cell values, as fvOptions sources are per cell)
     if (dict.found("S"))
     {
+        pinnDict::checkValue(dict, "S");
         ITstream& is = dict.lookup("S");
         token t(is);
         if (t.isWord())
@@ -47,7 +48,7 @@ Foam::pinnEquations::heatConduction::heatConduction
         }
         else
         {
-            S_ = dict.get<scalar>("S");
+            S_ = pinnDict::get<scalar>(dict, "S");
         }
     }
     if (!sourceName_.empty())
@@ -94,7 +95,7 @@ Foam::pinnEquations::heatConduction::heatConduction
             << "Entry 'DT' in the equation dictionary of " << dict.name()
             << nl << "    The diffusivity is read from"
             << " constant/transportProperties, as laplacianFoam reads it:"
-            << " move 'DT " << dict.get<scalar>("DT") << ";' there"
+            << " move the entry there: " << *dict.findEntry("DT")
             << exit(FatalIOError);
     }
     pinnDict::checkKeys(dict, wordList({"type", "S"}));
@@ -133,6 +134,7 @@ Foam::pinnEquations::heatConduction::heatConduction
         );
     }
     // 'DT 4e-5;' or 'DT [0 2 -1 0 0 0 0] 4e-5;', as laplacianFoam reads it
+    pinnDict::checkValue(transport, "DT");
     DT_ = dimensionedScalar("DT", dimViscosity, transport).value();
     if (!(DT_ > 0))
     {
@@ -164,7 +166,7 @@ Foam::scalarField Foam::pinnEquations::heatConduction::cellSource
     {
         return scalarField();
     }
-    return cellS_/residualScales(scaling)[0];
+    return scalarField(cellS_/residualScales(scaling)[0]);
 }
 
 

@@ -42,7 +42,7 @@ Foam::pinnEquations::incompressibleNavierStokes::incompressibleNavierStokes
             << "Entry 'nu' in the equation dictionary of " << dict.name()
             << nl << "    The viscosity is read from"
             << " constant/transportProperties, as icoFoam reads it:"
-            << " move 'nu " << dict.get<scalar>("nu") << ";' there"
+            << " move the entry there: " << *dict.findEntry("nu")
             << exit(FatalIOError);
     }
     pinnDict::checkKeys(dict, wordList({"type"}));
@@ -90,7 +90,7 @@ Foam::pinnEquations::incompressibleNavierStokes::incompressibleNavierStokes
             << exit(FatalError);
     }
     const IOdictionary transport(io);
-    const word model = transport.getOrDefault<word>("transportModel", "Newtonian");
+    const word model = pinnDict::getOrDefault<word>(transport, "transportModel", "Newtonian");
     if (model != "Newtonian")
     {
         FatalIOErrorInFunction(transport)
@@ -106,6 +106,7 @@ Foam::pinnEquations::incompressibleNavierStokes::incompressibleNavierStokes
             transport, "nu", "Add 'nu <kinematic viscosity>;' (m2/s, > 0), as for icoFoam"
         );
     }
+    pinnDict::checkValue(transport, "nu");
     nu_ = dimensionedScalar("nu", dimViscosity, transport).value();
     if (!(nu_ > 0))
     {
@@ -232,7 +233,7 @@ void Foam::pinnEquations::incompressibleNavierStokes::constrainScaling
     {
         const dictionary& pd = dict.subDict(pname);
         pinnDict::checkKeys(pd, wordList({"value"}));
-        p0 = pd.getOrDefault<scalar>("value", p0);
+        p0 = pinnDict::getOrDefault<scalar>(pd, "value", p0);
         pSource = "U0^2, value given in scaling";
     }
     scaling.set(nDim_, p0, sqr(U0), pSource);

@@ -110,7 +110,7 @@ void Foam::pinnSamplers::RAD::readInteriorState
     const fileName& file
 )
 {
-    readScalars(is, file, domain_.nGlobalCells(), density_);
+    readDensity(is, file, domain_.nGlobalCells(), density_);
 }
 
 

@@ -34,7 +34,20 @@ Foam::pinnSamplers::RARD::RARD
     explicitSampler(dict, lossDict, domain, terms, wordList({"nAdd", "poolFactor"})),
     nAdd_(pinnDict::getPositive<label>(dict, "nAdd")),
     poolFactor_(pinnDict::getOrDefaultPositive<label>(dict, "poolFactor", 50))
-{}
+{
+    // The pool of a resample, poolFactor x nAdd points, beside the draw
+    const scalar pool = scalar(poolFactor_)*scalar(nAdd_);
+    if (pool > labelMax)
+    {
+        FatalIOErrorInFunction(dict)
+            << "poolFactor " << poolFactor_ << " x nAdd " << nAdd_ << " = "
+            << pool << " points per resample in " << dict.name()
+            << ", more than " << labelMax << nl
+            << "    Give a smaller nAdd or poolFactor"
+            << exit(FatalIOError);
+    }
+    checkPointMemory(dict, scalar(nInterior_) + scalar(nBoundary_) + pool);
+}
 
 
 // * * * * * * * * * * * * * Protected Member Functions  * * * * * * * * * * //

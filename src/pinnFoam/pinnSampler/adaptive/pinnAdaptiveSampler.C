@@ -13,8 +13,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <numeric>
 #include <sstream>
+#include <string>
 
 // * * * * * * * * * * * * * * Static Data Members * * * * * * * * * * * * * //
 
@@ -34,6 +36,30 @@ namespace
 
 //- The first line of a sampler state
 const char* const stateMagic = "pinnSamplerState 1";
+
+//- Bytes left in a stream (a corrupt length must not allocate or read
+//  beyond them)
+std::int64_t bytesLeft(std::istream& is)
+{
+    const std::istream::pos_type here = is.tellg();
+    if (here < 0)
+    {
+        return 0;
+    }
+    is.seekg(0, std::ios::end);
+    const std::istream::pos_type end = is.tellg();
+    is.seekg(here);
+    return std::int64_t(end - here);
+}
+
+//- Whether x is finite, from its bits: no floating-point operation, which
+//  a signalling NaN read from a damaged file would trap (trapFpe)
+bool finiteBits(const double x)
+{
+    std::uint64_t bits;
+    std::memcpy(&bits, &x, sizeof(bits));
+    return (bits & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL;
+}
 
 } // End anonymous namespace
 
@@ -67,10 +93,21 @@ void Foam::pinnSamplers::adaptiveSampler::readScalars
     {
         FatalErrorInFunction
             << "Sampler state in " << file << " is damaged or belongs to"
-            << " another mesh (a list of " << label(n) << " values where "
-            << expected << " were expected)" << nl
+            << " another mesh (a list of " << std::to_string(n).c_str()
+            << " values where " << expected << " were expected)" << nl
             << "    Start from the initial time, or from a time written for"
             << " this mesh" << exit(FatalError);
+    }
+    // A corrupt length must not allocate, or read, beyond the file
+    const std::int64_t left = bytesLeft(is);
+    if (n > left/std::int64_t(sizeof(scalar)) || n > labelMax)
+    {
+        FatalErrorInFunction
+            << "Sampler state in " << file << " is truncated or damaged: a"
+            << " list of " << std::to_string(n).c_str() << " values, "
+            << std::to_string(left).c_str() << " bytes left in the file" << nl
+            << "    Start from the initial time, or from an earlier time"
+            << exit(FatalError);
     }
     v.setSize(label(n));
     if (n)
@@ -81,6 +118,49 @@ void Foam::pinnSamplers::adaptiveSampler::readScalars
     {
         FatalErrorInFunction
             << "Sampler state in " << file << " is truncated" << nl
+            << "    Start from the initial time, or from an earlier time"
+            << exit(FatalError);
+    }
+    forAll(v, i)
+    {
+        if (!finiteBits(v[i]))
+        {
+            FatalErrorInFunction
+                << "Sampler state in " << file << " is damaged: value " << i
+                << " of a list of " << v.size() << " is not finite" << nl
+                << "    Start from the initial time, or from an earlier time"
+                << exit(FatalError);
+        }
+    }
+}
+
+
+void Foam::pinnSamplers::adaptiveSampler::readDensity
+(
+    std::istream& is,
+    const fileName& file,
+    const label expected,
+    scalarList& d
+)
+{
+    readScalars(is, file, expected, d);
+    // A density relative to uniform has mean 1 over the cells' volumes (the
+    // faces' areas), so its largest value is at least 1: the draw then has
+    // a positive total weight. (The largest a residual gives is far below
+    // 1e100.)
+    scalar lo = 0, hi = 1;
+    if (d.size())
+    {
+        lo = min(d);
+        hi = max(d);
+    }
+    if (!(lo >= 0 && hi >= 1 - 1e-6 && hi <= 1e100))
+    {
+        FatalErrorInFunction
+            << "Sampler state in " << file << " is damaged: a density of "
+            << d.size() << " values from " << lo << " to " << hi << " (a"
+            << " density relative to uniform is >= 0, <= 1e100 and has a"
+            << " largest value of at least 1)" << nl
             << "    Start from the initial time, or from an earlier time"
             << exit(FatalError);
     }
@@ -102,8 +182,8 @@ Foam::pinnSamplers::adaptiveSampler::adaptiveSampler
     interval_(pinnDict::getPositive<label>(dict, "resampleInterval")),
     k_(pinnDict::getOrDefaultNonNegative<scalar>(dict, "k", 1)),
     c_(pinnDict::getOrDefaultNonNegative<scalar>(dict, "c", 1)),
-    weighted_(dict.getOrDefault<bool>("weighted", false)),
-    adaptBoundary_(dict.getOrDefault<bool>("adaptBoundary", true)),
+    weighted_(pinnDict::getOrDefault<bool>(dict, "weighted", false)),
+    adaptBoundary_(pinnDict::getOrDefault<bool>(dict, "adaptBoundary", true)),
     stateDraw_(0),
     faceDensity_(groupPatch_.size()),
     faceGlobal_(groupPatch_.size()),
@@ -464,14 +544,16 @@ void Foam::pinnSamplers::adaptiveSampler::readPoints
     const label nCells = domain_.nGlobalCells();
     for (label i = 0; i < joined.size()/4; ++i)
     {
-        const label g = label(joined[4*i]);
-        if (g < 0 || g >= nCells)
+        // (compared as a double: a damaged value may not fit a label)
+        const scalar cell = joined[4*i];
+        if (!(cell >= 0 && cell < nCells && cell == std::floor(cell)))
         {
             FatalErrorInFunction
-                << "Sampler state in " << file << " names cell " << g
+                << "Sampler state in " << file << " names cell " << cell
                 << " of a mesh of " << nCells << " cells" << nl
                 << "    Start from the initial time" << exit(FatalError);
         }
+        const label g = label(cell);
         const label celli = domain_.localCell(g);
         if (celli >= 0)
         {
@@ -543,7 +625,11 @@ void Foam::pinnSamplers::adaptiveSampler::setState
     long long drawi = -1, nCells = -1, nGroups = -1;
     header >> m1 >> m2 >> t >> kwDraw >> drawi >> kwCells >> nCells >> kwGroups
         >> nGroups;
-    if (!header || m1 + " " + m2 != stateMagic || kwDraw != "draw")
+    if
+    (
+        !header || m1 + " " + m2 != stateMagic || kwDraw != "draw"
+     || kwCells != "cells" || kwGroups != "groups" || drawi < 0 || drawi > labelMax
+    )
     {
         FatalErrorInFunction
             << "Sampler state " << file << " is not a pinnFoam sampler state"
@@ -569,7 +655,7 @@ void Foam::pinnSamplers::adaptiveSampler::setState
     {
         labelList index;
         const label nFaces = domain_.globalPatchFaces(groupPatch_[grp], index);
-        readScalars(is, file, nFaces, faceDensity_[grp]);
+        readDensity(is, file, nFaces, faceDensity_[grp]);
     }
     readInteriorState(is, file);
     stateDraw_ = label(drawi);
