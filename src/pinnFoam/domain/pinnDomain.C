@@ -133,14 +133,11 @@ inline Foam::scalar triArea
 
 // * * * * * * * * * * * * * Private Member Functions  * * * * * * * * * * * //
 
-Foam::scalar Foam::pinnDomain::cellVolume(const label celli) const
+template<class Visit>
+void Foam::pinnDomain::walkTets(const label celli, const Visit& visit) const
 {
     const pointField& pts = mesh_.points();
     const point& cc = mesh_.cellCentres()[celli];
-
-    // Faces and their points in the undecomposed mesh's order (see
-    // sampleInterior), so that a processor sums as the serial run does
-    scalar v = 0;
     for (const label facei : cellFaces_[celli])
     {
         const face& f = mesh_.faces()[facei];
@@ -149,11 +146,31 @@ Foam::scalar Foam::pinnDomain::cellVolume(const label celli) const
         const bool flip = flipped_[facei];
         for (label i = 0; i < nf; ++i)
         {
-            const label a = flip ? f[(nf - i) % nf] : f[i];
-            const label b = flip ? f[nf - 1 - i] : f[(i + 1) % nf];
-            v += tetVolume(cc, fc, pts[a], pts[b]);
+            const point& a = pts[flip ? f[(nf - i) % nf] : f[i]];
+            const point& b = pts[flip ? f[nf - 1 - i] : f[(i + 1) % nf]];
+            if (visit(fc, a, b, tetVolume(cc, fc, a, b)))
+            {
+                return;
+            }
         }
     }
+}
+
+
+Foam::scalar Foam::pinnDomain::cellVolume(const label celli) const
+{
+    // Faces and their points in the undecomposed mesh's order (see
+    // sampleInterior), so that a processor sums as the serial run does
+    scalar v = 0;
+    walkTets
+    (
+        celli,
+        [&](const point&, const point&, const point&, const scalar tv)
+        {
+            v += tv;
+            return false;
+        }
+    );
     return v;
 }
 
@@ -585,9 +602,7 @@ void Foam::pinnDomain::sampleInterior
         }
     }
 
-    const pointField& pts = mesh_.points();
     const vectorField& cellC = mesh_.cellCentres();
-    const vectorField& faceC = mesh_.faceCentres();
 
     points.setSize(n);
     cellOfPoint.setSize(n);
@@ -621,36 +636,22 @@ void Foam::pinnDomain::sampleInterior
         const point& cc = cellC[celli];
         const point* tet[3] = {nullptr, nullptr, nullptr};
         scalar sum = 0;
-        bool found = false;
-
-        for (const label facei : cellFaces_[celli])
-        {
-            const face& f = mesh_.faces()[facei];
-            const label nf = f.size();
-            const bool flip = flipped_[facei];
-            for (label i = 0; i < nf; ++i)
+        walkTets
+        (
+            celli,
+            [&](const point& fc, const point& pa, const point& pb, const scalar v)
             {
-                const point& a = pts[flip ? f[(nf - i) % nf] : f[i]];
-                const point& b = pts[flip ? f[nf - 1 - i] : f[(i + 1) % nf]];
-                const scalar v = tetVolume(cc, faceC[facei], a, b);
-                if (v > 0)
+                if (!(v > 0))
                 {
-                    tet[0] = &faceC[facei];
-                    tet[1] = &a;
-                    tet[2] = &b;
-                    sum += v;
-                    if (sum > target)
-                    {
-                        found = true;
-                        break;
-                    }
+                    return false;
                 }
+                tet[0] = &fc;
+                tet[1] = &pa;
+                tet[2] = &pb;
+                sum += v;
+                return sum > target;
             }
-            if (found)
-            {
-                break;
-            }
-        }
+        );
 
         // Uniform in the tet: gaps of three sorted uniforms
         double s[3] = {u[2], u[3], u[4]};
@@ -856,9 +857,7 @@ pinn::sampling::CellTable Foam::pinnDomain::cellTable() const
     }
 
     // The local cells' tets of positive volume, in sampleInterior's order
-    const pointField& pts = mesh_.points();
     const vectorField& cellC = mesh_.cellCentres();
-    const vectorField& faceC = mesh_.faceCentres();
     const label nCells = mesh_.nCells();
     t.centre.resize(3*nCells);
     t.tetStart.assign(1, 0);
@@ -869,26 +868,22 @@ pinn::sampling::CellTable Foam::pinnDomain::cellTable() const
         {
             t.centre[3*celli + i] = cc[i];
         }
-        for (const label facei : cellFaces_[celli])
-        {
-            const face& f = mesh_.faces()[facei];
-            const label nf = f.size();
-            const bool flip = flipped_[facei];
-            for (label i = 0; i < nf; ++i)
+        walkTets
+        (
+            celli,
+            [&](const point& fc, const point& pa, const point& pb, const scalar v)
             {
-                const point& a = pts[flip ? f[(nf - i) % nf] : f[i]];
-                const point& b = pts[flip ? f[nf - 1 - i] : f[(i + 1) % nf]];
-                const scalar v = tetVolume(cc, faceC[facei], a, b);
                 if (v > 0)
                 {
-                    for (const point* q : {&faceC[facei], &a, &b})
+                    for (const point* q : {&fc, &pa, &pb})
                     {
                         t.tets.insert(t.tets.end(), {(*q)[0], (*q)[1], (*q)[2]});
                     }
                     t.tetVolume.push_back(v);
                 }
+                return false;
             }
-        }
+        );
         t.tetStart.push_back(pinn::idx(t.tetVolume.size()));
     }
 
