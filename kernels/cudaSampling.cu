@@ -263,36 +263,29 @@ idx countDraw(DeviceCellTable& t, const sampling::InteriorDraw& d, cudaStream_t 
         throw std::invalid_argument("interior draw on the device: more points than the table"
                                     " was made for");
     }
-    if (!d.density.empty() && idx(d.density.size()) != t.nGlobal)
+    // The per-cell inputs of the draw (empty: not given) and their buffers
+    const struct
     {
-        throw std::invalid_argument("interior draw: one density value per global cell expected");
-    }
-    if (!d.factor.empty() && idx(d.factor.size()) != t.nGlobal)
+        const std::vector<double>& values;
+        double* dst;
+        const char* what;
+    } perCell[] = {{d.density, t.density, "density value"}, {d.factor, t.factor, "weight factor"},
+        {d.source, t.source, "source value"}};
+    for (const auto& c : perCell)
     {
-        throw std::invalid_argument("interior draw: one weight factor per global cell expected");
+        if (!c.values.empty() && idx(c.values.size()) != t.nGlobal)
+        {
+            throw std::invalid_argument(
+                std::string("interior draw: one ") + c.what + " per global cell expected");
+        }
     }
     if (d.n == 0) return 0;
     const idx nG = t.nGlobal;
-    if (!d.density.empty())
+    for (const auto& c : perCell)
     {
-        PINN_CUDA_CHECK(cudaMemcpyAsync(t.density, d.density.data(), nG * sizeof(double),
-            cudaMemcpyHostToDevice, stream));
-        t.h2d += nG * sizeof(double);
-    }
-    if (!d.factor.empty())
-    {
-        PINN_CUDA_CHECK(cudaMemcpyAsync(t.factor, d.factor.data(), nG * sizeof(double),
-            cudaMemcpyHostToDevice, stream));
-        t.h2d += nG * sizeof(double);
-    }
-    if (!d.source.empty())
-    {
-        if (idx(d.source.size()) != nG)
-        {
-            throw std::invalid_argument("interior draw: one source value per global cell expected");
-        }
-        PINN_CUDA_CHECK(cudaMemcpyAsync(t.source, d.source.data(), nG * sizeof(double),
-            cudaMemcpyHostToDevice, stream));
+        if (c.values.empty()) continue;
+        PINN_CUDA_CHECK(cudaMemcpyAsync(
+            c.dst, c.values.data(), nG * sizeof(double), cudaMemcpyHostToDevice, stream));
         t.h2d += nG * sizeof(double);
     }
     cellWeightsKernel<<<blocksFor(nG), drawBlock, 0, stream>>>(
